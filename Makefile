@@ -1,0 +1,42 @@
+# The two commands a new user needs, `make teacher` and `make test`, set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+# The offline CLINC150 copy beside the checkout, when there is one; otherwise the Hub is used.
+LOCAL_CLINC150 := $(abspath ../shared/data/clinc150)
+ifneq ($(wildcard $(LOCAL_CLINC150)/data_oos_plus.json),)
+export COMPRESSBOOK_CLINC150_DIR ?= $(LOCAL_CLINC150)
+endif
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install teacher test outputs readme clean-venv
+
+$(VENV)/.installed: settings.ini setup.py
+	$(PYTHON) -m venv $(VENV)
+	# CPU torch first: an unpinned torch pulls a multi-GB CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## The main job: fine-tune (or load) the teacher, benchmark it, write results/results.json and results/results.png.
+teacher: install
+	$(BIN)/compressbook_teacher --results results/results.json
+
+## The tests: notebooks in sync with the library, README in sync with index.ipynb, every notebook's tests.
+test: install
+	PATH=$(BIN):$$PATH $(PY) tools/check.py
+
+## Re-execute the chapter notebooks with their slow cells and save the outputs in place.
+outputs: install
+	PATH=$(BIN):$$PATH $(PY) tools/run_nbs.py $(NBS)
+	$(MAKE) readme
+
+readme: install
+	$(PY) tools/readme.py
+
+clean-venv:
+	rm -rf $(VENV)

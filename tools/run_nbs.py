@@ -1,0 +1,32 @@
+"""Re-execute notebooks, slow cells included, and save their outputs in place (`make outputs`).
+
+Usage: python tools/run_nbs.py [NOTEBOOK ...]   (default: every notebook in nbs/, in order)
+Each notebook runs in its own folder, as `nbdev_test` runs it; cells marked `#| eval: false` are
+skipped. A notebook that fails stops the run and is left unchanged. `nbdev_clean` runs afterwards.
+"""
+import os, re, subprocess, sys, time
+from pathlib import Path
+from execnb.nbio import read_nb, write_nb
+from execnb.shell import CaptureShell
+
+def _skip(cell):
+    "Skip what `nbdev_test` skips besides flags: `#| eval: false` cells and the export cell."
+    src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+    return cell.cell_type != "code" or "nbdev_export(" in src or re.search(r"^#\|\s*eval:\s*false", src, re.M | re.I) is not None
+
+root = Path(__file__).resolve().parents[1]
+
+def run(nb_path:Path):
+    nb = read_nb(nb_path)
+    cwd = os.getcwd(); os.chdir(nb_path.parent)
+    try:
+        t0 = time.perf_counter()
+        CaptureShell(mpl_format="png").run_all(nb, exc_stop=True, preproc=_skip)
+    finally: os.chdir(cwd)
+    write_nb(nb, nb_path)
+    print(f"ran {nb_path.relative_to(root)} in {time.perf_counter()-t0:.0f} s", flush=True)
+
+if __name__ == "__main__":
+    nbs = [Path(a).resolve() for a in sys.argv[1:]] or sorted(p for p in (root/"nbs").glob("*.ipynb") if not p.name.startswith("_"))
+    for p in nbs: run(p)
+    subprocess.run(["nbdev_clean"], cwd=root, check=True)
