@@ -30,9 +30,10 @@ teacher: install
 test: install
 	PATH=$(BIN):$$PATH $(PY) tools/check.py
 
-## Re-execute the chapter notebooks with their slow cells and save the outputs in place.
+## Re-execute the chapter notebooks with their slow cells and save the outputs in place;
+## their benchmark rows go to results/results.json.
 outputs: install
-	PATH=$(BIN):$$PATH $(PY) tools/run_nbs.py $(NBS)
+	PATH=$(BIN):$$PATH COMPRESSBOOK_RESULTS=$(CURDIR)/results/results.json $(PY) tools/run_nbs.py $(NBS)
 	$(MAKE) readme
 
 readme: install
