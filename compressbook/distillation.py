@@ -238,7 +238,9 @@ def distil(cfg:DistillConfig, # what to train
         compute_metrics=lambda p: metric.compute(predictions=p.predictions.argmax(-1), references=p.label_ids))
     t0 = time.perf_counter()
     trainer.train()
-    if not save: return trainer
+    if not save:  # a search trial: keep the trainer's history, not its files
+        shutil.rmtree(run_dir, ignore_errors=True)
+        return trainer
     info = dict(config=asdict(cfg), teacher=str(teacher_path), train_seconds=round(time.perf_counter() - t0, 1),
                 history=trainer.state.log_history)
     def write(tmp):
