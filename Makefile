@@ -15,8 +15,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 $(VENV)/.installed: settings.ini setup.py
 	$(PYTHON) -m venv $(VENV)
-	# CPU torch first: an unpinned torch pulls a multi-GB CUDA build.
-	$(PY) -m pip install -q torch==2.13.0
+	# CPU torch first: an unpinned torch pulls a multi-GB CUDA build. On this project's machines pip finds the
+	# CPU build of 2.13.0 on local disk; elsewhere pass TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu".
+	$(PY) -m pip install -q torch==2.13.0 $(TORCH_PIP_ARGS)
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@
 

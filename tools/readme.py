@@ -19,7 +19,8 @@ def render():
     for cell in nb["cells"]:
         src = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
-            out += [src.replace("](../", "]("), ""]
+            # links are relative to nbs/: `../x` is at the root, a chapter `NN_name.ipynb` is under nbs/
+            out += [re.sub(r"\]\((?!https?:|#|/)(?!\.\./)([^)]+\.ipynb)\)", r"](nbs/\1)", src).replace("](../", "]("), ""]
             continue
         d = directives(src)
         if d & {"hide", "exporti"} or cell["cell_type"] != "code": continue
