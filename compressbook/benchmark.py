@@ -223,19 +223,32 @@ def _json_default(o):
     if isinstance(o, np.generic): return o.item()
     raise TypeError(f"{type(o).__name__} is not JSON serialisable")
 
+def _locked(folder:Path):
+    "A context manager holding an exclusive lock on `folder` (POSIX `flock`; no lock where there is none)."
+    import contextlib
+    try: import fcntl
+    except ImportError: return contextlib.nullcontext()
+    @contextlib.contextmanager
+    def lock():
+        fd = os.open(folder, os.O_RDONLY)
+        try: fcntl.flock(fd, fcntl.LOCK_EX); yield
+        finally: os.close(fd)
+    return lock()
+
 def save_results(metrics:dict, # `{optim_type: metrics}`, as `run_benchmark` returns
                  path:str|Path|None=None, # default: `results_path()`
                 ) -> dict:
     "Merge `metrics` into the results file (replacing rows of the same name), atomically; return all results."
     path = Path(path or results_path())
-    res = load_results(path) | metrics
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(res, indent=1, default=_json_default))
-    os.replace(tmp, path)
+    with _locked(path.parent):  # processes saving at the same time must not drop each other's rows
+        res = load_results(path) | metrics
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(res, indent=1, default=_json_default))
+        os.replace(tmp, path)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #cf9f5ba6
+# %% ../nbs/03_benchmark.ipynb #3bbfc1b6
 TABLE_COLUMNS = {"accuracy": "accuracy", "in_scope_accuracy": "in-scope acc.", "oos_recall": "OOS recall",
                  "size_mb": "size (MB)", "time_avg_ms": "latency mean (ms)", "time_std_ms": "latency std (ms)",
                  "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)", "time_p99_ms": "p99 (ms)",
@@ -251,7 +264,7 @@ def results_table(results:dict, # `{optim_type: metrics}`
     df = pd.DataFrame.from_dict(results, orient="index")
     return df[[c for c in cols if c in df]].rename(columns=cols)
 
-# %% ../nbs/03_benchmark.ipynb #ae16eaff
+# %% ../nbs/03_benchmark.ipynb #eed75627
 def pareto_frontier(latency, # one latency per model
                     accuracy, # one accuracy per model
                    ) -> list[int]:
@@ -262,7 +275,7 @@ def pareto_frontier(latency, # one latency per model
         if accuracy[i] > best: front.append(i); best = accuracy[i]
     return front
 
-# %% ../nbs/03_benchmark.ipynb #eed75627
+# %% ../nbs/03_benchmark.ipynb #2263e0af
 def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_results`
                  current:str|None=None, # the optimisation to highlight
                  path:str|Path|None=None, # also save the figure here as PNG
@@ -294,7 +307,7 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
         fig.savefig(path, dpi=120)
     return fig
 
-# %% ../nbs/03_benchmark.ipynb #9b57eed9
+# %% ../nbs/03_benchmark.ipynb #39d7ccb4
 @call_parse
 def teacher_cli(results:str=None, # results JSON to add the row to (default: ${COMPRESSBOOK_RESULTS} or the cache's results.json)
                 plot:str=None, # PNG to draw the results to (default: next to the results file)

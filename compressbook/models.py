@@ -106,12 +106,16 @@ def tokenize_clinc(ds, # a CLINC150 `Dataset` or `DatasetDict`
 
 # %% ../nbs/02_models.ipynb #109ed1e9
 def _atomic_dir(dest:Path, write):
-    "Call `write(tmp)` on a temporary sibling of `dest`, then move it into place."
-    dest = Path(dest); tmp = dest.with_name(dest.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    write(tmp)
-    if dest.exists(): shutil.rmtree(dest)
+    "Call `write(tmp)` on a fresh temporary sibling of `dest`, then move it into place (the old `dest` goes only after)."
+    import tempfile
+    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))  # unique: concurrent writers do not collide
+    try: write(tmp)
+    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
+    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+    if dest.exists(): os.replace(dest, old)
     os.replace(tmp, dest)
+    shutil.rmtree(old, ignore_errors=True)
     return dest
 
 def teacher_info(path:str|Path) -> dict:
