@@ -243,11 +243,12 @@ def distil(cfg:DistillConfig, # what to train
     return save_run(trainer, tok, out, info, run_dir)
 
 # %% ../nbs/04_distillation.ipynb #3a7b95d5
-def study_storage(url:str|None=None, # an Optuna storage URL; default: SQLite in the cache
+def study_storage(url=None, # an Optuna storage URL (default: SQLite in the cache), or a storage object, returned as is
                  ):
     "Optuna RDB storage at `url`, with heartbeats so that trials of a killed process are retried."
     import optuna
     from optuna.storages import RDBStorage, RetryFailedTrialCallback
+    if url is not None and not isinstance(url, str): return url
     if url is None:
         fn = cache_dir("studies", "studies.db"); fn.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{fn}"
@@ -270,7 +271,7 @@ def run_study(objective, # Optuna objective: trial -> value
     pruner = pruner or optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1)
     for attempt in range(5):  # workers starting together race to create the tables and the study: the loser retries
         try:
-            st = storage if storage is not None and not isinstance(storage, str) else study_storage(storage)
+            st = study_storage(storage)
             study = optuna.create_study(study_name=study_name, storage=st, load_if_exists=True, direction=direction,
                                         sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
             break
@@ -355,7 +356,7 @@ def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: t
     import optuna
     from compressbook.models import TeacherConfig, train_teacher
     teacher_path = teacher_path or train_teacher(TeacherConfig(), data_path=data_path)
-    st = storage if storage is not None and not isinstance(storage, str) else study_storage(storage)
+    st = study_storage(storage)
     try: b = optuna.load_study(study_name=study_name, storage=st).best_params
     except KeyError: raise ValueError(f"No study '{study_name}' in the storage: run the distillation chapter's search "
                                       "(or `compressbook_search`) first.") from None

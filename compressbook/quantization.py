@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_quantization.ipynb #c5b5a089
 from __future__ import annotations
-import copy, io, json, os, warnings
+import copy, json, os, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
