@@ -15,9 +15,10 @@ from .data import load_clinc150, clinc150_subset
 from .models import cache_dir, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
 
 # %% auto #0
-__all__ = ['distillation_loss', 'DistillationTrainingArguments', 'check_distillable', 'DistillationTrainer',
-           'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig', 'distil', 'study_storage',
-           'run_study', 'SearchSpace', 'PruningCallback', 'distillation_objective', 'search_cli', 'distilled_student']
+__all__ = ['STUDENT_LAYERS', 'distillation_loss', 'DistillationTrainingArguments', 'check_distillable', 'DistillationTrainer',
+           'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig', 'augment_queries',
+           'distil', 'study_storage', 'run_study', 'SearchSpace', 'PruningCallback', 'distillation_objective',
+           'search_cli', 'distilled_student']
 
 # %% ../nbs/04_distillation.ipynb #201fdb2c
 def distillation_loss(student_logits:torch.Tensor, # (batch, classes)
@@ -112,7 +113,8 @@ class DistillationTrainer(Trainer):
         loss = distillation_loss(out.logits, t_logits.to(out.logits.dtype), labels, self.args.alpha, self.args.temperature)
         if hidden: loss = loss + self.args.hidden_weight * _hidden_alignment(out.hidden_states, t_out.hidden_states,
                                                                            self.layer_map, inputs["attention_mask"], self.args.hidden_loss)
-        return (loss, out) if return_outputs else loss
+        # evaluation takes every output but the loss as predictions: give it the logits only, not the hidden states
+        return (loss, {"logits": out.logits}) if return_outputs else loss
 
 # %% ../nbs/04_distillation.ipynb #2ab61001
 _LAYER = re.compile(r"^(.*?\.(?:layer|layers)\.)(\d+)\.(.*)$")
@@ -188,6 +190,8 @@ class DistillConfig:
     hidden_weight:float = 0.0 # weight of the hidden-state alignment loss
     hidden_loss:str = "cosine" # 'cosine' or 'mse'
     freeze_embeddings:bool = False # keep the teacher's word embeddings fixed (see below)
+    group_by_length:bool = True # batch queries of similar length together (less padding, faster epochs)
+    augment:int = 0 # noisy copies of each training query, labelled by the teacher (see `augment_queries`)
     seed:int = 42 # data order
     data_config:str = "plus" # CLINC150 config
     subset:dict|None = None # `clinc150_subset` arguments for quick runs
@@ -196,14 +200,49 @@ class DistillConfig:
         if not self.temperature > 0: raise ValueError(f"temperature must be > 0, got {self.temperature}.")
         if not self.epochs > 0: raise ValueError(f"epochs must be > 0, got {self.epochs}.")
     def key(self, teacher_path) -> str:
-        return hashlib.sha1(json.dumps([asdict(self), str(Path(teacher_path).resolve())], sort_keys=True).encode()).hexdigest()[:10]
+        d = asdict(self)
+        if not d["augment"]: del d["augment"]  # added later: at its default it leaves earlier runs' names unchanged
+        return hashlib.sha1(json.dumps([d, str(Path(teacher_path).resolve())], sort_keys=True).encode()).hexdigest()[:10]
 
-# %% ../nbs/04_distillation.ipynb #30d8bec7
+# %% ../nbs/04_distillation.ipynb #113e9714
+def augment_queries(texts:list[str], # training queries
+                    n:int=1, # noisy copies of each query
+                    p:float=0.25, # probability that a word is edited
+                    seed:int=0, # random seed
+                   ) -> list[str]:
+    "`n` noisy copies of each query: words deleted, swapped with a neighbour, or replaced by random words of `texts`."
+    import random
+    rng = random.Random(seed)
+    words = [t.split() for t in texts]
+    vocab = sorted({w for ws in words for w in ws})
+    out = []
+    for _ in range(n):
+        for ws in words:
+            ws, edited = list(ws), False
+            for i in range(len(ws)):
+                if rng.random() >= p or i >= len(ws): continue
+                op, edited = rng.choice(("delete", "swap", "replace")), True
+                if op == "delete" and len(ws) > 1: del ws[i]
+                elif op == "swap" and i + 1 < len(ws): ws[i], ws[i+1] = ws[i+1], ws[i]
+                else: ws[i] = rng.choice(vocab)
+            if not edited and ws: ws[rng.randrange(len(ws))] = rng.choice(vocab)
+            out.append(" ".join(ws))
+    return out
+
+# %% ../nbs/04_distillation.ipynb #ec1655fd
 def _prepared(teacher, tok, cfg, data_path, logits):
+    from datasets import Dataset, concatenate_datasets
     ds = load_clinc150(cfg.data_config, data_path)
     if cfg.subset: ds = clinc150_subset(ds, **cfg.subset)
     enc = tokenize_clinc(ds, tok).remove_columns("text")
     if logits: enc["train"] = with_teacher_logits(enc["train"], teacher, tok)
+    if cfg.augment:
+        texts = augment_queries(list(ds["train"]["text"]), cfg.augment, seed=cfg.seed)
+        aug = Dataset.from_dict({"text": texts}).map(lambda b: tok(b["text"], truncation=True, max_length=128), batched=True).remove_columns("text")
+        z = teacher_logits(teacher, aug, tok)
+        aug = aug.add_column("labels", z.argmax(-1).tolist()).cast_column("labels", enc["train"].features["labels"])
+        if logits: aug = aug.add_column("teacher_logits", list(z)).cast_column("teacher_logits", enc["train"].features["teacher_logits"])
+        enc["train"] = concatenate_datasets([enc["train"], aug])
     return enc
 
 def distil(cfg:DistillConfig, # what to train
@@ -229,7 +268,8 @@ def distil(cfg:DistillConfig, # what to train
     args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, hidden_weight=cfg.hidden_weight,
         hidden_loss=cfg.hidden_loss, num_train_epochs=cfg.epochs, learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size,
         per_device_eval_batch_size=128, weight_decay=cfg.weight_decay, eval_strategy="epoch", save_strategy="no",
-        logging_strategy="epoch", seed=cfg.seed, report_to="none", use_cpu=not torch.cuda.is_available())
+        logging_strategy="epoch", seed=cfg.seed, report_to="none", use_cpu=not torch.cuda.is_available(),
+        train_sampling_strategy="group_by_length" if cfg.group_by_length else "random")
     trainer = DistillationTrainer(model=student, args=args, teacher_model=teacher, layer_map=layer_map, processing_class=tok,
         train_dataset=enc["train"], eval_dataset=enc["validation"], callbacks=callbacks,
         compute_metrics=clinc_compute_metrics(enc["train"].features["labels"]))
@@ -242,19 +282,22 @@ def distil(cfg:DistillConfig, # what to train
                 history=trainer.state.log_history)
     return save_run(trainer, tok, out, info, run_dir)
 
-# %% ../nbs/04_distillation.ipynb #3a7b95d5
+# %% ../nbs/04_distillation.ipynb #1d960cc8
 def study_storage(url=None, # an Optuna storage URL (default: SQLite in the cache), or a storage object, returned as is
                  ):
     "Optuna RDB storage at `url`, with heartbeats so that trials of a killed process are retried."
     import optuna
-    from optuna.storages import RDBStorage, RetryFailedTrialCallback
+    import warnings
+    from optuna.storages import RDBStorage, RetryHeartbeatStaleTrialCallback
     if url is not None and not isinstance(url, str): return url
     if url is None:
         fn = cache_dir("studies", "studies.db"); fn.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{fn}"
     kw = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
-    return RDBStorage(url, engine_kwargs=kw, heartbeat_interval=30, grace_period=90,
-                      failed_trial_callback=RetryFailedTrialCallback(max_retry=1))
+    with warnings.catch_warnings():  # heartbeats and their retry callback (optuna 4.9's successor of RetryFailedTrialCallback) are marked experimental
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return RDBStorage(url, engine_kwargs=kw, heartbeat_interval=30, grace_period=90,
+                          heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=1))
 
 def run_study(objective, # Optuna objective: trial -> value
               n_trials:int, # finished (complete or pruned) trials the study should hold in the end
@@ -269,11 +312,13 @@ def run_study(objective, # Optuna objective: trial -> value
     from optuna.trial import TrialState
     from sqlalchemy.exc import SQLAlchemyError
     pruner = pruner or optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1)
+    # TPE samples at random for its first 10 trials by default; a small budget should get some guided trials too
+    sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, n_trials // 3)))
     for attempt in range(5):  # workers starting together race to create the tables and the study: the loser retries
         try:
             st = study_storage(storage)
             study = optuna.create_study(study_name=study_name, storage=st, load_if_exists=True, direction=direction,
-                                        sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
+                                        sampler=sampler, pruner=pruner)
             break
         except (SQLAlchemyError, optuna.exceptions.DuplicatedStudyError):
             if attempt == 4: raise
@@ -283,7 +328,7 @@ def run_study(objective, # Optuna objective: trial -> value
         study.optimize(objective, callbacks=[optuna.study.MaxTrialsCallback(n_trials, states=done)], gc_after_trial=True)
     return study
 
-# %% ../nbs/04_distillation.ipynb #9aff16ba
+# %% ../nbs/04_distillation.ipynb #84371970
 def _rosenbrock(trial):
     "The Rosenbrock function, for examples and tests of distributed studies."
     x, y = trial.suggest_float("x", -2, 2), trial.suggest_float("y", -2, 2)
@@ -291,14 +336,14 @@ def _rosenbrock(trial):
     time.sleep(0.05)  # long enough for the workers' trials to interleave
     return (1 - x)**2 + 100 * (y - x**2)**2
 
-# %% ../nbs/04_distillation.ipynb #84371970
+# %% ../nbs/04_distillation.ipynb #0b85f852
 @dataclass
 class SearchSpace:
     "Ranges of the distillation search (inclusive); `lr=None` keeps the base config's learning rate."
-    epochs:tuple = (2, 8) # integer range of training epochs
+    epochs:tuple = (4, 10) # integer range of training epochs
     alpha:tuple = (0.0, 1.0) # cross-entropy weight
     temperature:tuple = (1.0, 20.0) # soft-target temperature
-    lr:tuple|None = None # log-uniform range of the learning rate
+    lr:tuple|None = (5e-5, 3e-4) # log-uniform range of the learning rate
     def suggest(self, trial, base:DistillConfig) -> DistillConfig:
         "A copy of `base` with the values `trial` samples from this space."
         from dataclasses import replace
@@ -319,36 +364,46 @@ def distillation_objective(teacher_path:str|Path, # the fine-tuned teacher
                            base:DistillConfig|None=None, # settings not searched
                            space:SearchSpace|None=None, # what is searched
                            data_path:str|Path|None=None, # local CLINC150 folder
+                           save:bool=True, # keep each finished trial's student in the cache
                           ):
     "An Optuna objective: distil a student with the trial's hyperparameters, return its validation accuracy."
     base, space = base or DistillConfig(), space or SearchSpace()
     def objective(trial):
         cfg = space.suggest(trial, base)
-        trainer = distil(cfg, teacher_path, data_path=data_path, callbacks=[PruningCallback(trial)], save=False)
-        return [h for h in trainer.state.log_history if "eval_accuracy" in h][-1]["eval_accuracy"]
+        trial.set_user_attr("config", asdict(cfg))
+        # a finished trial's student is saved in the cache, so the best one need not be trained again
+        path = distil(cfg, teacher_path, data_path=data_path, callbacks=[PruningCallback(trial)], save=save)
+        hist = json.loads((path/"compressbook.json").read_text())["history"] if save else path.state.log_history
+        return [h for h in hist if "eval_accuracy" in h][-1]["eval_accuracy"]
     return objective
 
-# %% ../nbs/04_distillation.ipynb #f028a95e
+# %% ../nbs/04_distillation.ipynb #eb0b49fc
 @call_parse
 def search_cli(teacher:str=None, # teacher folder (default: the cached default teacher, trained if missing)
                storage:str=None, # Optuna storage URL shared by all workers (default: SQLite in the cache)
-               study_name:str="distillation", # the study to create or join
-               n_trials:int=8, # finished trials the study should hold in the end
-               layers:str="0,2,4", # teacher layers the student keeps
-               max_epochs:int=5, # upper end of the epochs range (lower end 2)
+               study_name:str="minilm-l6-to-l3", # the study to create or join
+               n_trials:int=6, # finished trials the study should hold in the end
+               layers:str="1,3,5", # teacher layers the student keeps
+               min_epochs:int=4, # lower end of the epochs range
+               max_epochs:int=10, # upper end of the epochs range
+               min_lr:float=5e-5, # lower end of the learning-rate range (log-uniform)
+               max_lr:float=3e-4, # upper end of the learning-rate range
                data:str=None, # local CLINC150 folder (default: ${COMPRESSBOOK_CLINC150_DIR}, else the Hub)
               ):
     "Join (or start) a distillation hyperparameter search and work on it until it holds `n_trials` finished trials."
     from compressbook.models import TeacherConfig, train_teacher
     tpath = teacher or train_teacher(TeacherConfig(), data_path=data)
     base = DistillConfig(layers=[int(i) for i in layers.split(",")])
-    study = run_study(distillation_objective(tpath, base, SearchSpace(epochs=(2, max_epochs)), data), n_trials, study_name, storage)
+    space = SearchSpace(epochs=(min_epochs, max_epochs), lr=(min_lr, max_lr))
+    study = run_study(distillation_objective(tpath, base, space, data), n_trials, study_name, storage)
     print(f"best validation accuracy {study.best_value:.4f} with {study.best_params}")
 
-# %% ../nbs/04_distillation.ipynb #dc526aa0
+# %% ../nbs/04_distillation.ipynb #55b04641
+STUDENT_LAYERS = [1, 3, 5] # teacher layers the chapter's student keeps (see "Which three layers?")
+
+# %% ../nbs/04_distillation.ipynb #05d6cef1
 def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: the cached default teacher
-                      study_name:str="minilm-l6-to-l2", # the search whose best trial to use
-                      layers:list[int]=(0, 3), # teacher layers the student keeps (as in the search)
+                      study_name:str="minilm-l6-to-l3", # the search whose best trial to use
                       storage=None, # the study's storage; default `study_storage()`
                       data_path:str|Path|None=None, # local CLINC150 folder
                      ) -> Path:
@@ -357,8 +412,9 @@ def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: t
     from compressbook.models import TeacherConfig, train_teacher
     teacher_path = teacher_path or train_teacher(TeacherConfig(), data_path=data_path)
     st = study_storage(storage)
-    try: b = optuna.load_study(study_name=study_name, storage=st).best_params
+    try: best = optuna.load_study(study_name=study_name, storage=st).best_trial
     except KeyError: raise ValueError(f"No study '{study_name}' in the storage: run the distillation chapter's search "
                                       "(or `compressbook_search`) first.") from None
-    cfg = DistillConfig(layers=list(layers), epochs=b["epochs"], alpha=b["alpha"], temperature=b["temperature"])
+    except ValueError: raise ValueError(f"The study '{study_name}' has no finished trial yet: let the search run.") from None
+    cfg = DistillConfig(**best.user_attrs["config"])
     return distil(cfg, teacher_path, data_path=data_path)
