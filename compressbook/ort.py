@@ -108,6 +108,11 @@ def onnx_file(path:str|Path) -> Path:
     if not f.is_file(): raise FileNotFoundError(f"No ONNX model at {f}: export one with `export_onnx(model, tokenizer, folder)`.")
     return f
 
+def _copy_companions(src:Path, dest:Path):
+    "Copy the files beside the model file `src` (tokenizer, config, records) into `dest`."
+    for p in src.parent.iterdir():
+        if p.is_file() and not p.name.startswith("model.onnx"): shutil.copy2(p, dest/p.name)
+
 def create_model_for_provider(path:str|Path, # folder with model.onnx, or the .onnx file
                               provider:str="CPUExecutionProvider", # the execution provider; no fallback to another
                               threads:int|None=None, # intra-op threads (default: ORT's choice, one per physical core)
@@ -228,8 +233,7 @@ def optimize_onnx(path:str|Path, # exported folder (with config.json)
                               f"(one per layer). An export with SDPA attention cannot be fused: export with `export_onnx(..., eager_attention=True)`, "
                               "or pass require=False to keep the unfused graph.")
     def write(tmp):
-        for p in src.parent.iterdir():
-            if p.is_file() and not p.name.startswith("model.onnx"): shutil.copy2(p, tmp/p.name)
+        _copy_companions(src, tmp)
         opt.save_model_to_file(str(tmp/"model.onnx"))
         (tmp/"fusion.json").write_text(json.dumps(fused, indent=1))
     return _atomic_dir(Path(out), write)
@@ -256,11 +260,16 @@ class OrtQuantizationConfig:
         if self.method == "static" and self.calibration_samples < 1: raise ValueError("calibration_samples must be at least 1.")
         self.exclude = tuple(self.exclude)
 
-class _TextReader:
-    "A `CalibrationDataReader` over tokenized queries, one at a time."
-    def __init__(self, tokenizer, texts, names):
-        self.encs = iter([{n: np.asarray(e[n], dtype=np.int64) for n in names} for e in (tokenizer([t], return_tensors="np") for t in texts)])
-    def get_next(self): return next(self.encs, None)
+def _calibration_reader(model_file:Path, tokenizer, texts):
+    "A `CalibrationDataReader` feeding `texts` to the inputs of the model in `model_file`, one unpadded query at a time."
+    import onnx
+    from onnxruntime.quantization import CalibrationDataReader
+    names = [i.name for i in onnx.load(str(model_file), load_external_data=False).graph.input]
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.encs = iter([{n: np.asarray(e[n], dtype=np.int64) for n in names} for e in (tokenizer([t], return_tensors="np") for t in texts)])
+        def get_next(self): return next(self.encs, None)
+    return Reader()
 
 def quantize_onnx(path:str|Path, # exported (or fused) folder
                   out:str|Path, # folder to write the int8 model to
@@ -268,7 +277,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
                   calibration_texts:list[str]|None=None, # static only: real queries to calibrate on
                  ) -> Path:
     "Quantize the ONNX model in `path` to int8 with ONNX Runtime, as `config` says; return the new folder."
-    from onnxruntime.quantization import quantize_dynamic, quantize_static, QuantFormat, QuantType, CalibrationMethod, CalibrationDataReader
+    from onnxruntime.quantization import quantize_dynamic, quantize_static, QuantFormat, QuantType, CalibrationMethod
     from onnxruntime.quantization.shape_inference import quant_pre_process
     import onnx
     config = config or OrtQuantizationConfig()
@@ -276,8 +285,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
     if config.method == "static" and not calibration_texts:
         raise ValueError("Static quantization needs `calibration_texts`: real queries like those the model will serve.")
     def write(tmp):
-        for p in src.parent.iterdir():
-            if p.is_file() and not p.name.startswith("model.onnx"): shutil.copy2(p, tmp/p.name)
+        _copy_companions(src, tmp)
         model_in = src
         if config.preprocess:
             model_in = tmp/"pre.onnx"
@@ -287,10 +295,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
                   extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         if config.method == "dynamic": quantize_dynamic(str(model_in), str(tmp/"model.onnx"), **kw)
         else:
-            import onnxruntime as ort
-            names = [i.name for i in ort.InferenceSession(str(model_in), providers=["CPUExecutionProvider"]).get_inputs()]
-            tok = load_tokenizer(str(src.parent))
-            reader = type("Reader", (_TextReader, CalibrationDataReader), {})(tok, calibration_texts[:config.calibration_samples], names)
+            reader = _calibration_reader(model_in, load_tokenizer(str(src.parent)), calibration_texts[:config.calibration_samples])
             method = {"minmax": CalibrationMethod.MinMax}[config.calibration]
             quantize_static(str(model_in), str(tmp/"model.onnx"), reader, quant_format=QuantFormat.QDQ, activation_type=QuantType.QUInt8,
                             calibrate_method=method, **kw)
@@ -309,7 +314,6 @@ def quantization_sensitivity(path:str|Path, # the float export that was quantize
     from onnxruntime.quantization.qdq_loss_debug import (modify_model_output_intermediate_tensors, collect_activations,
                                                          create_activation_matching, compute_activation_error)
     from onnxruntime.quantization.shape_inference import quant_pre_process
-    from onnxruntime.quantization import CalibrationDataReader
     import tempfile
     src, qsrc = onnx_file(path), onnx_file(qdq_path)
     tok = load_tokenizer(str(src.parent))
@@ -319,9 +323,7 @@ def quantization_sensitivity(path:str|Path, # the float export that was quantize
         acts = {}
         for name, f in (("float", d/"pre.onnx"), ("qdq", qsrc)):
             modify_model_output_intermediate_tensors(str(f), str(d/f"{name}-aug.onnx"))
-            names = [i.name for i in onnx.load(str(f), load_external_data=False).graph.input]
-            reader = type("Reader", (_TextReader, CalibrationDataReader), {})(tok, texts, names)
-            acts[name] = collect_activations(str(d/f"{name}-aug.onnx"), reader)
+            acts[name] = collect_activations(str(d/f"{name}-aug.onnx"), _calibration_reader(f, tok, texts))
         err = compute_activation_error(create_activation_matching(acts["qdq"], acts["float"]))
         readers = {}
         for n in onnx.load(str(d/"pre.onnx"), load_external_data=False).graph.node:
