@@ -148,9 +148,20 @@ def load_text_classifier(path:str):
     from transformers import pipeline
     return pipeline("text-classification", model=path, device="cpu")
 
+def _peak_rss() -> int:
+    "This process's peak resident memory in bytes."
+    # Not `getrusage(RUSAGE_SELF).ru_maxrss`: Linux keeps it across fork and exec, so a child started from a big
+    # notebook reports the notebook's peak. `VmHWM` belongs to the process's own address space, new at exec.
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"): return int(line.split()[1]) * 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
 def _serve_child():
     "Run in a fresh process: load a pipeline as the JSON on stdin says, serve queries, print resource use."
-    import importlib, resource
+    import importlib
     spec = json.loads(sys.stdin.read())
     mod, fn = spec["loader"].split(":")
     loader = getattr(importlib.import_module(mod), fn)
@@ -161,8 +172,7 @@ def _serve_child():
     load_s = time.perf_counter() - t0
     for q in spec["queries"]: pipe(q)
     pipe(spec["queries"])
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    print(json.dumps({"peak_rss_mb": peak / 2**20, "base_rss_mb": base / 2**20, "load_s": load_s}))
+    print(json.dumps({"peak_rss_mb": _peak_rss() / 2**20, "base_rss_mb": base / 2**20, "load_s": load_s}))
 
 @patch
 def compute_memory(self:PerformanceBenchmark) -> dict:
@@ -178,7 +188,7 @@ def compute_memory(self:PerformanceBenchmark) -> dict:
         if r.returncode: raise RuntimeError(f"The serving process failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         return json.loads(r.stdout.strip().splitlines()[-1])
 
-# %% ../nbs/03_benchmark.ipynb #7a95caee
+# %% ../nbs/03_benchmark.ipynb #baad7ed4
 def _versions():
     import importlib.metadata as md
     out = {}
@@ -199,7 +209,7 @@ def run_benchmark(self:PerformanceBenchmark) -> dict:
               **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in _versions().items()})
     return {self.optim_type: m}
 
-# %% ../nbs/03_benchmark.ipynb #1bcb413d
+# %% ../nbs/03_benchmark.ipynb #86fc4728
 RESULTS_ENV = "COMPRESSBOOK_RESULTS"  # environment variable: path of the shared results JSON
 
 def results_path() -> Path:
@@ -248,7 +258,7 @@ def save_results(metrics:dict, # `{optim_type: metrics}`, as `run_benchmark` ret
         os.replace(tmp, path)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #3bbfc1b6
+# %% ../nbs/03_benchmark.ipynb #4e30e8b8
 TABLE_COLUMNS = {"accuracy": "accuracy", "in_scope_accuracy": "in-scope acc.", "oos_recall": "OOS recall",
                  "size_mb": "size (MB)", "time_avg_ms": "latency mean (ms)", "time_std_ms": "latency std (ms)",
                  "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)", "time_p99_ms": "p99 (ms)",
@@ -264,7 +274,7 @@ def results_table(results:dict, # `{optim_type: metrics}`
     df = pd.DataFrame.from_dict(results, orient="index")
     return df[[c for c in cols if c in df]].rename(columns=cols)
 
-# %% ../nbs/03_benchmark.ipynb #eed75627
+# %% ../nbs/03_benchmark.ipynb #2263e0af
 def pareto_frontier(latency, # one latency per model
                     accuracy, # one accuracy per model
                    ) -> list[int]:
@@ -275,7 +285,7 @@ def pareto_frontier(latency, # one latency per model
         if accuracy[i] > best: front.append(i); best = accuracy[i]
     return front
 
-# %% ../nbs/03_benchmark.ipynb #2263e0af
+# %% ../nbs/03_benchmark.ipynb #f4cb631a
 def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_results`
                  current:str|None=None, # the optimisation to highlight
                  path:str|Path|None=None, # also save the figure here as PNG
@@ -307,7 +317,7 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
         fig.savefig(path, dpi=120)
     return fig
 
-# %% ../nbs/03_benchmark.ipynb #39d7ccb4
+# %% ../nbs/03_benchmark.ipynb #3bf4e688
 @call_parse
 def teacher_cli(results:str=None, # results JSON to add the row to (default: ${COMPRESSBOOK_RESULTS} or the cache's results.json)
                 plot:str=None, # PNG to draw the results to (default: next to the results file)
