@@ -215,16 +215,38 @@ def op_counts(path:str|Path) -> dict:
     g = onnx.load(str(onnx_file(path)), load_external_data=False).graph
     return dict(Counter(n.op_type for n in g.node))
 
+def _attention_shape(cfg:dict) -> tuple[int, int]:
+    "Heads and attention width of each layer, from a model config (a structurally pruned model keeps fewer heads)."
+    heads = cfg.get("kept_heads")  # written by `compressbook.pruning.prune_structure`
+    if not heads: return cfg["num_attention_heads"], cfg["hidden_size"]
+    if len({len(h) for h in heads}) > 1: raise FusionError(f"ORT fuses attention with one head count for all layers; this model keeps {[len(h) for h in heads]}.")
+    return len(heads[0]), len(heads[0]) * cfg["hidden_size"] // cfg["num_attention_heads"]
+
+def _check_fused(src:Path, fused:Path, atol:float=1e-4):
+    "Raise `FusionError` if the fused graph's logits differ from the original graph's on `VALIDATION_TEXTS`."
+    tok = load_tokenizer(str(src.parent))
+    a = create_model_for_provider(src)
+    try: b = create_model_for_provider(fused)
+    except ValueError as e: raise FusionError(f"The fused graph does not load ({str(e)[:300]}): ORT's optimizer was given the wrong attention shape. "
+                                              "Check num_attention_heads (and kept_heads) in config.json.") from e
+    for t in (VALIDATION_TEXTS, VALIDATION_TEXTS[:1]):
+        enc = tok(t, return_tensors="np", padding=True)
+        d = float(np.abs(a.run(["logits"], _feed(a, enc))[0] - b.run(["logits"], _feed(b, enc))[0]).max())
+        if d > atol: raise FusionError(f"The fused graph's logits differ from the exported graph's by {d:.2e} (atol {atol:g}): "
+                                       "ORT's optimizer was given the wrong attention shape. Check num_attention_heads (and kept_heads) in config.json.")
+
 def optimize_onnx(path:str|Path, # exported folder (with config.json)
                   out:str|Path, # folder to write the fused model to
                   require:bool=True, # raise `FusionError` unless attention, skip layer norm and GELU were fused in every layer
+                  check:bool=True, # compare the fused graph's logits with the exported graph's (`FusionError` if they differ)
                  ) -> Path:
     "Fuse the transformer blocks of an exported BERT-style model with ORT's transformer optimizer; return the new folder."
     from onnxruntime.transformers.optimizer import optimize_model
     src = onnx_file(path)
     cfg = json.loads((src.parent/"config.json").read_text())
     n_layers = cfg["num_hidden_layers"]
-    opt = optimize_model(str(src), model_type="bert", num_heads=cfg["num_attention_heads"], hidden_size=cfg["hidden_size"])
+    num_heads, hidden = _attention_shape(cfg)
+    opt = optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden)
     fused = {k: v for k, v in opt.get_fused_operator_statistics().items() if k in FUSED_OPS}
     if require:
         attn, gelu = fused.get("Attention", 0) + fused.get("MultiHeadAttention", 0), sum(fused.get(k, 0) for k in ("BiasGelu", "Gelu", "FastGelu"))
@@ -236,9 +258,10 @@ def optimize_onnx(path:str|Path, # exported folder (with config.json)
         _copy_companions(src, tmp)
         opt.save_model_to_file(str(tmp/"model.onnx"))
         (tmp/"fusion.json").write_text(json.dumps(fused, indent=1))
+        if check: _check_fused(src, tmp/"model.onnx")
     return _atomic_dir(Path(out), write)
 
-# %% ../nbs/06_onnx.ipynb #d37445b7
+# %% ../nbs/06_onnx.ipynb #41b808fe
 # ORT's histogram calibrators (entropy, percentile) stack the activations of all calibration inputs, so they need
 # inputs of one shape; padded inputs put the attention mask's huge negative values into the calibrated ranges, and
 # the int8 model then disagrees with the float one on many queries. Only min-max calibration of unpadded queries is offered.
@@ -304,7 +327,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
         (tmp/"quantization.json").write_text(json.dumps(asdict(config), indent=1))
     return _atomic_dir(Path(out), write)
 
-# %% ../nbs/06_onnx.ipynb #39959342
+# %% ../nbs/06_onnx.ipynb #0ca5c024
 def quantization_sensitivity(path:str|Path, # the float export that was quantized
                              qdq_path:str|Path, # its static (QDQ) quantization
                              texts:list[str], # real queries to compare on
