@@ -15,8 +15,8 @@ from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
-           'predict_labels', 'model_size', 'latency_stats', 'load_text_classifier', 'results_path', 'load_results',
-           'save_results', 'results_table', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
+           'predict_labels', 'model_size', 'latency_stats', 'compare_latency', 'load_text_classifier', 'results_path',
+           'load_results', 'save_results', 'results_table', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #6fc1e2ab
 @functools.cache
@@ -129,6 +129,25 @@ def time_pipeline(self:PerformanceBenchmark) -> dict:
     return res | latency_stats([timed(q) for q in tqdm(samp, desc="latency (test queries)", leave=False)], "sample")
 
 # %% ../nbs/03_benchmark.ipynb #2b4ed120
+def compare_latency(pipelines:dict, # name -> pipeline (any callable on one query)
+                    queries:list[str], # real queries; each one is timed on every pipeline
+                    rounds:int=5, # passes over `queries`
+                    warmup:int=20, # untimed calls of each pipeline first
+                   ) -> dict:
+    "Latency statistics (ms) of each pipeline, timed query by query in alternation so that the machine's drift hits all alike."
+    from tqdm.auto import tqdm
+    if not pipelines or not queries: raise ValueError("compare_latency needs at least one pipeline and one query.")
+    ts = {n: [] for n in pipelines}
+    for p in pipelines.values():
+        for q in queries[:warmup]: p(q)
+    names = list(pipelines)
+    for r in tqdm(range(rounds), desc="interleaved latency", leave=False):
+        for q in queries:
+            for n in (names if r % 2 == 0 else names[::-1]):
+                t0 = time.perf_counter(); pipelines[n](q); ts[n].append(time.perf_counter() - t0)
+    return {n: latency_stats(v) | {"n_calls": len(v)} for n, v in ts.items()}
+
+# %% ../nbs/03_benchmark.ipynb #4500b690
 @patch
 def compute_throughput(self:PerformanceBenchmark) -> dict:
     "Queries per second over `n_throughput` real test queries at each of `batch_sizes`."
@@ -142,7 +161,7 @@ def compute_throughput(self:PerformanceBenchmark) -> dict:
         res[f"qps_bs{bs}"] = len(texts) / (time.perf_counter() - t0)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #46e67b0b
+# %% ../nbs/03_benchmark.ipynb #b06271ad
 def load_text_classifier(path:str):
     "A `transformers` text-classification pipeline for the model saved in `path`, on the CPU."
     from transformers import pipeline
@@ -188,7 +207,7 @@ def compute_memory(self:PerformanceBenchmark) -> dict:
         if r.returncode: raise RuntimeError(f"The serving process failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         return json.loads(r.stdout.strip().splitlines()[-1])
 
-# %% ../nbs/03_benchmark.ipynb #baad7ed4
+# %% ../nbs/03_benchmark.ipynb #952b21ca
 def _versions():
     import importlib.metadata as md
     out = {}
@@ -209,7 +228,7 @@ def run_benchmark(self:PerformanceBenchmark) -> dict:
               **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in _versions().items()})
     return {self.optim_type: m}
 
-# %% ../nbs/03_benchmark.ipynb #86fc4728
+# %% ../nbs/03_benchmark.ipynb #3bbfc1b6
 RESULTS_ENV = "COMPRESSBOOK_RESULTS"  # environment variable: path of the shared results JSON
 
 def results_path() -> Path:
@@ -258,7 +277,7 @@ def save_results(metrics:dict, # `{optim_type: metrics}`, as `run_benchmark` ret
         os.replace(tmp, path)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #4e30e8b8
+# %% ../nbs/03_benchmark.ipynb #2263e0af
 TABLE_COLUMNS = {"accuracy": "accuracy", "in_scope_accuracy": "in-scope acc.", "oos_recall": "OOS recall",
                  "size_mb": "size (MB)", "time_avg_ms": "latency mean (ms)", "time_std_ms": "latency std (ms)",
                  "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)", "time_p99_ms": "p99 (ms)",
@@ -274,7 +293,7 @@ def results_table(results:dict, # `{optim_type: metrics}`
     df = pd.DataFrame.from_dict(results, orient="index")
     return df[[c for c in cols if c in df]].rename(columns=cols)
 
-# %% ../nbs/03_benchmark.ipynb #2263e0af
+# %% ../nbs/03_benchmark.ipynb #1fcd1161
 def pareto_frontier(latency, # one latency per model
                     accuracy, # one accuracy per model
                    ) -> list[int]:
@@ -285,7 +304,7 @@ def pareto_frontier(latency, # one latency per model
         if accuracy[i] > best: front.append(i); best = accuracy[i]
     return front
 
-# %% ../nbs/03_benchmark.ipynb #f4cb631a
+# %% ../nbs/03_benchmark.ipynb #911a38c6
 def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_results`
                  current:str|None=None, # the optimisation to highlight
                  path:str|Path|None=None, # also save the figure here as PNG
@@ -317,7 +336,7 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
         fig.savefig(path, dpi=120)
     return fig
 
-# %% ../nbs/03_benchmark.ipynb #3bf4e688
+# %% ../nbs/03_benchmark.ipynb #694622ba
 @call_parse
 def teacher_cli(results:str=None, # results JSON to add the row to (default: ${COMPRESSBOOK_RESULTS} or the cache's results.json)
                 plot:str=None, # PNG to draw the results to (default: next to the results file)

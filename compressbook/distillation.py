@@ -11,14 +11,14 @@ import numpy as np
 import torch, torch.nn.functional as F
 from transformers import Trainer, TrainingArguments, TrainerCallback
 from fastcore.script import call_parse
-from .data import load_clinc150, clinc150_subset
+from .data import load_clinc150, clinc150_subset, OOS
 from .models import cache_dir, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
 
 # %% auto #0
-__all__ = ['STUDENT_LAYERS', 'distillation_loss', 'DistillationTrainingArguments', 'check_distillable', 'DistillationTrainer',
-           'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig', 'augment_queries',
-           'distil', 'study_storage', 'run_study', 'SearchSpace', 'PruningCallback', 'distillation_objective',
-           'search_cli', 'distilled_student']
+__all__ = ['OOS_WEIGHT', 'STUDENT_LAYERS', 'TEST_MIX', 'distillation_loss', 'DistillationTrainingArguments', 'check_distillable',
+           'DistillationTrainer', 'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig',
+           'augment_queries', 'distil', 'study_storage', 'run_study', 'SearchSpace', 'PruningCallback',
+           'distillation_objective', 'search_cli', 'distilled_student', 'test_mix_accuracy']
 
 # %% ../nbs/04_distillation.ipynb #201fdb2c
 def distillation_loss(student_logits:torch.Tensor, # (batch, classes)
@@ -26,9 +26,10 @@ def distillation_loss(student_logits:torch.Tensor, # (batch, classes)
                       labels:torch.Tensor, # (batch,) class ids
                       alpha:float=0.5, # weight of cross-entropy; `1 - alpha` goes to the soft targets
                       temperature:float=2.0, # softens both distributions
+                      weight:torch.Tensor|None=None, # (classes,) class weights of the cross-entropy (see `oos_weight` below)
                      ) -> torch.Tensor:
     "`alpha * CE + (1 - alpha) * T^2 * KL(softmax(teacher/T) || softmax(student/T))`, KL averaged over the batch."
-    ce = F.cross_entropy(student_logits, labels)
+    ce = F.cross_entropy(student_logits, labels, weight=weight)
     if alpha == 1: return ce
     kl = F.kl_div(F.log_softmax(student_logits / temperature, -1), F.log_softmax(teacher_logits / temperature, -1),
                   reduction="batchmean", log_target=True)
@@ -42,11 +43,13 @@ class DistillationTrainingArguments(TrainingArguments):
     temperature:float = field(default=2.0, metadata={"help": "softmax temperature of the soft targets"})
     hidden_weight:float = field(default=0.0, metadata={"help": "weight of the hidden-state alignment loss (0: off)"})
     hidden_loss:str = field(default="cosine", metadata={"help": "'cosine' (DistilBERT) or 'mse'"})
+    oos_weight:float = field(default=1.0, metadata={"help": "weight of the out-of-scope class ('oos') in the cross-entropy"})
     def __post_init__(self):
         if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must be in [0, 1], got {self.alpha}.")
         if not self.temperature > 0: raise ValueError(f"temperature must be > 0, got {self.temperature}.")
         if self.hidden_weight < 0: raise ValueError(f"hidden_weight must be >= 0, got {self.hidden_weight}.")
         if self.hidden_loss not in ("cosine", "mse"): raise ValueError(f"hidden_loss must be 'cosine' or 'mse', got {self.hidden_loss!r}.")
+        if not self.oos_weight > 0: raise ValueError(f"oos_weight must be > 0, got {self.oos_weight}.")
         # keep the cached `teacher_logits` column: the Trainer would drop columns the model's forward does not take
         self.remove_unused_columns = False
         super().__post_init__()
@@ -100,6 +103,12 @@ class DistillationTrainer(Trainer):
         self.layer_map = layer_map
         if self.args.hidden_weight > 0 and layer_map is None:
             raise ValueError("hidden_weight > 0 needs `layer_map`: the teacher layer each student layer is aligned with.")
+        self.class_weight = None
+        if self.args.oos_weight != 1:
+            l2i = self.model.config.label2id
+            if OOS not in l2i: raise ValueError(f"oos_weight={self.args.oos_weight} needs a {OOS!r} label; the model's labels are {list(l2i)[:5]}...")
+            self.class_weight = torch.ones(len(l2i), device=self.model.device)
+            self.class_weight[l2i[OOS]] = self.args.oos_weight
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         inputs = dict(inputs)
@@ -110,7 +119,7 @@ class DistillationTrainer(Trainer):
         if cached is None or hidden:
             with torch.no_grad(): t_out = self.teacher(**inputs, output_hidden_states=hidden)
         t_logits = cached if cached is not None else t_out.logits
-        loss = distillation_loss(out.logits, t_logits.to(out.logits.dtype), labels, self.args.alpha, self.args.temperature)
+        loss = distillation_loss(out.logits, t_logits.to(out.logits.dtype), labels, self.args.alpha, self.args.temperature, self.class_weight)
         if hidden: loss = loss + self.args.hidden_weight * _hidden_alignment(out.hidden_states, t_out.hidden_states,
                                                                            self.layer_map, inputs["attention_mask"], self.args.hidden_loss)
         # evaluation takes every output but the loss as predictions: give it the logits only, not the hidden states
@@ -176,7 +185,9 @@ def with_teacher_logits(enc, teacher, tokenizer, **kwargs):
     "`enc` with a `teacher_logits` column (see `teacher_logits`)."
     return enc.add_column("teacher_logits", [r for r in teacher_logits(teacher, enc, tokenizer, **kwargs)])
 
-# %% ../nbs/04_distillation.ipynb #e383a21c
+# %% ../nbs/04_distillation.ipynb #113e9714
+OOS_WEIGHT = 13.3  # the out-of-scope class weight chosen at the end of this chapter ("Out-of-scope queries")
+
 @dataclass
 class DistillConfig:
     "What defines a distilled student (validated)."
@@ -192,6 +203,7 @@ class DistillConfig:
     freeze_embeddings:bool = False # keep the teacher's word embeddings fixed (see below)
     group_by_length:bool = True # batch queries of similar length together (less padding, faster epochs)
     augment:int = 0 # noisy copies of each training query, labelled by the teacher (see `augment_queries`)
+    oos_weight:float = 1.0 # weight of the out-of-scope class in the cross-entropy (see "Out-of-scope queries" below)
     seed:int = 42 # data order
     data_config:str = "plus" # CLINC150 config
     subset:dict|None = None # `clinc150_subset` arguments for quick runs
@@ -201,10 +213,11 @@ class DistillConfig:
         if not self.epochs > 0: raise ValueError(f"epochs must be > 0, got {self.epochs}.")
     def key(self, teacher_path) -> str:
         d = asdict(self)
-        if not d["augment"]: del d["augment"]  # added later: at its default it leaves earlier runs' names unchanged
+        if not d["augment"]: del d["augment"]  # added later: at their defaults they leave earlier runs' names unchanged
+        if d["oos_weight"] == 1: del d["oos_weight"]
         return hashlib.sha1(json.dumps([d, str(Path(teacher_path).resolve())], sort_keys=True).encode()).hexdigest()[:10]
 
-# %% ../nbs/04_distillation.ipynb #113e9714
+# %% ../nbs/04_distillation.ipynb #ec1655fd
 def augment_queries(texts:list[str], # training queries
                     n:int=1, # noisy copies of each query
                     p:float=0.25, # probability that a word is edited
@@ -229,7 +242,7 @@ def augment_queries(texts:list[str], # training queries
             out.append(" ".join(ws))
     return out
 
-# %% ../nbs/04_distillation.ipynb #ec1655fd
+# %% ../nbs/04_distillation.ipynb #28d9ad5b
 def _prepared(teacher, tok, cfg, data_path, logits):
     from datasets import Dataset, concatenate_datasets
     ds = load_clinc150(cfg.data_config, data_path)
@@ -266,7 +279,7 @@ def distil(cfg:DistillConfig, # what to train
     run_dir = out.with_name(out.name + ".run")
     shutil.rmtree(run_dir, ignore_errors=True)
     args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, hidden_weight=cfg.hidden_weight,
-        hidden_loss=cfg.hidden_loss, num_train_epochs=cfg.epochs, learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size,
+        hidden_loss=cfg.hidden_loss, oos_weight=cfg.oos_weight, num_train_epochs=cfg.epochs, learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size,
         per_device_eval_batch_size=128, weight_decay=cfg.weight_decay, eval_strategy="epoch", save_strategy="no",
         logging_strategy="epoch", seed=cfg.seed, report_to="none", use_cpu=not torch.cuda.is_available(),
         train_sampling_strategy="group_by_length" if cfg.group_by_length else "random")
@@ -282,7 +295,7 @@ def distil(cfg:DistillConfig, # what to train
                 history=trainer.state.log_history)
     return save_run(trainer, tok, out, info, run_dir)
 
-# %% ../nbs/04_distillation.ipynb #1d960cc8
+# %% ../nbs/04_distillation.ipynb #dbf72efa
 def study_storage(url=None, # an Optuna storage URL (default: SQLite in the cache), or a storage object, returned as is
                  ):
     "Optuna RDB storage at `url`, with heartbeats so that trials of a killed process are retried."
@@ -328,7 +341,7 @@ def run_study(objective, # Optuna objective: trial -> value
         study.optimize(objective, callbacks=[optuna.study.MaxTrialsCallback(n_trials, states=done)], gc_after_trial=True)
     return study
 
-# %% ../nbs/04_distillation.ipynb #84371970
+# %% ../nbs/04_distillation.ipynb #356273c5
 def _rosenbrock(trial):
     "The Rosenbrock function, for examples and tests of distributed studies."
     x, y = trial.suggest_float("x", -2, 2), trial.suggest_float("y", -2, 2)
@@ -336,7 +349,7 @@ def _rosenbrock(trial):
     time.sleep(0.05)  # long enough for the workers' trials to interleave
     return (1 - x)**2 + 100 * (y - x**2)**2
 
-# %% ../nbs/04_distillation.ipynb #0b85f852
+# %% ../nbs/04_distillation.ipynb #f028a95e
 @dataclass
 class SearchSpace:
     "Ranges of the distillation search (inclusive); `lr=None` keeps the base config's learning rate."
@@ -377,7 +390,7 @@ def distillation_objective(teacher_path:str|Path, # the fine-tuned teacher
         return [h for h in hist if "eval_accuracy" in h][-1]["eval_accuracy"]
     return objective
 
-# %% ../nbs/04_distillation.ipynb #eb0b49fc
+# %% ../nbs/04_distillation.ipynb #23824d3a
 @call_parse
 def search_cli(teacher:str=None, # teacher folder (default: the cached default teacher, trained if missing)
                storage:str=None, # Optuna storage URL shared by all workers (default: SQLite in the cache)
@@ -398,16 +411,18 @@ def search_cli(teacher:str=None, # teacher folder (default: the cached default t
     study = run_study(distillation_objective(tpath, base, space, data), n_trials, study_name, storage)
     print(f"best validation accuracy {study.best_value:.4f} with {study.best_params}")
 
-# %% ../nbs/04_distillation.ipynb #55b04641
+# %% ../nbs/04_distillation.ipynb #4544cccd
 STUDENT_LAYERS = [1, 3, 5] # teacher layers the chapter's student keeps (see "Which three layers?")
 
-# %% ../nbs/04_distillation.ipynb #05d6cef1
+# %% ../nbs/04_distillation.ipynb #3deed0ca
 def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: the cached default teacher
                       study_name:str="minilm-l6-to-l3", # the search whose best trial to use
                       storage=None, # the study's storage; default `study_storage()`
                       data_path:str|Path|None=None, # local CLINC150 folder
+                      oos_weight:float|None=None, # out-of-scope class weight; default `OOS_WEIGHT` (1: the search's own student)
                      ) -> Path:
-    "Folder of the student distilled with the best hyperparameters of the stored search `study_name`."
+    "Folder of the student distilled with the best hyperparameters of the stored search `study_name` (and `oos_weight`)."
+    oos_weight = OOS_WEIGHT if oos_weight is None else oos_weight
     import optuna
     from compressbook.models import TeacherConfig, train_teacher
     teacher_path = teacher_path or train_teacher(TeacherConfig(), data_path=data_path)
@@ -416,5 +431,14 @@ def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: t
     except KeyError: raise ValueError(f"No study '{study_name}' in the storage: run the distillation chapter's search "
                                       "(or `compressbook_search`) first.") from None
     except ValueError: raise ValueError(f"The study '{study_name}' has no finished trial yet: let the search run.") from None
-    cfg = DistillConfig(**best.user_attrs["config"])
+    cfg = DistillConfig(**(best.user_attrs["config"] | {"oos_weight": oos_weight}))
     return distil(cfg, teacher_path, data_path=data_path)
+
+# %% ../nbs/04_distillation.ipynb #455e1c05
+TEST_MIX = {"in_scope": 4500 / 5500, "oos": 1000 / 5500}  # the CLINC150 plus test split's composition
+
+def test_mix_accuracy(metrics:dict, # with `in_scope_accuracy` and `oos_recall` (optionally prefixed, e.g. `eval_`)
+                      prefix:str="eval_", # key prefix
+                     ) -> float:
+    "Accuracy as if the split had the test split's mixture of in-scope and out-of-scope queries."
+    return TEST_MIX["in_scope"] * metrics[f"{prefix}in_scope_accuracy"] + TEST_MIX["oos"] * metrics[f"{prefix}oos_recall"]

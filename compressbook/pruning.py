@@ -13,6 +13,7 @@ from torch import nn
 from torch.nn.utils import parametrize
 from transformers import TrainerCallback
 from .models import cache_dir, load_tokenizer, save_run, _atomic_dir
+from .distillation import OOS_WEIGHT
 
 # %% auto #0
 __all__ = ['PRUNING_METHODS', 'topk_mask', 'cubic_sparsity', 'WeightMask', 'prunable_linears', 'add_masks', 'set_sparsity',
@@ -120,6 +121,7 @@ class PruningConfig:
     scores_lr:float = 1e-2 # learning rate of the movement scores
     alpha:float = 0.5 # cross-entropy weight of the distillation loss
     temperature:float = 2.0 # distillation temperature
+    oos_weight:float = OOS_WEIGHT # out-of-scope class weight of the cross-entropy, as the student was trained
     warmup:float = 0.1 # fraction of the steps before pruning starts
     cooldown:float = 0.3 # fraction of the steps at the final sparsity
     batch_size:int = 48 # training batch size
@@ -144,6 +146,7 @@ class StructuredPruningConfig:
     lr:float = 1e-4 # learning rate
     alpha:float = 0.5 # cross-entropy weight of the distillation loss
     temperature:float = 2.0 # distillation temperature
+    oos_weight:float = OOS_WEIGHT # out-of-scope class weight of the cross-entropy, as the student was trained
     batch_size:int = 48 # training batch size
     seed:int = 42 # data order
     data_config:str = "plus" # CLINC150 config
@@ -168,7 +171,7 @@ def _train(model, teacher, tok, cfg, run_dir:Path, data_path=None, callbacks=Non
     opt = torch.optim.AdamW([{"params": groups["decay"], "weight_decay": 0.01}, {"params": groups["no_decay"], "weight_decay": 0.0},
                              {"params": groups["scores"], "weight_decay": 0.0, "lr": getattr(cfg, "scores_lr", cfg.lr)}], lr=cfg.lr)
     shutil.rmtree(run_dir, ignore_errors=True)
-    args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, num_train_epochs=cfg.epochs,
+    args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, oos_weight=cfg.oos_weight, num_train_epochs=cfg.epochs,
         learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128, eval_strategy="epoch",
         save_strategy="no", logging_strategy="epoch", seed=cfg.seed, report_to="none", use_cpu=not torch.cuda.is_available(),
         train_sampling_strategy="group_by_length")
