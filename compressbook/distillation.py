@@ -17,8 +17,8 @@ from .models import cache_dir, clinc_classifier, load_tokenizer, tokenize_clinc,
 # %% auto #0
 __all__ = ['OOS_WEIGHT', 'STUDENT_LAYERS', 'TEST_MIX', 'distillation_loss', 'DistillationTrainingArguments', 'check_distillable',
            'DistillationTrainer', 'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig',
-           'augment_queries', 'distil', 'study_storage', 'run_study', 'SearchSpace', 'PruningCallback',
-           'distillation_objective', 'search_cli', 'distilled_student', 'test_mix_accuracy']
+           'augment_queries', 'distillation_trainer', 'distil', 'study_storage', 'run_study', 'SearchSpace',
+           'PruningCallback', 'distillation_objective', 'search_cli', 'distilled_student', 'test_mix_accuracy']
 
 # %% ../nbs/04_distillation.ipynb #201fdb2c
 def distillation_loss(student_logits:torch.Tensor, # (batch, classes)
@@ -258,6 +258,27 @@ def _prepared(teacher, tok, cfg, data_path, logits):
         enc["train"] = concatenate_datasets([enc["train"], aug])
     return enc
 
+def distillation_trainer(student, # the model to train
+                         teacher, # the fine-tuned teacher
+                         tok, # their tokenizer
+                         enc, # tokenized splits with `train` and `validation` (see `_prepared`)
+                         run_dir:Path, # the trainer's working folder (emptied first)
+                         cfg, # a `DistillConfig`, or any config with alpha, temperature, oos_weight, epochs, lr, batch_size, seed
+                         callbacks:list|None=None, # extra `TrainerCallback`s
+                         optimizers=(None, None), # a custom optimizer (and scheduler), as `Trainer` takes them
+                         layer_map:list[int]|None=None, # for hidden-state alignment
+                         **kwargs, # more `DistillationTrainingArguments`
+                        ) -> DistillationTrainer:
+    "A `DistillationTrainer` for `student` on `enc`, evaluated on CLINC150's metrics every epoch, with `cfg`'s hyperparameters."
+    shutil.rmtree(run_dir, ignore_errors=True)
+    args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, oos_weight=cfg.oos_weight,
+        num_train_epochs=cfg.epochs, learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128,
+        eval_strategy="epoch", save_strategy="no", logging_strategy="epoch", seed=cfg.seed, report_to="none",
+        use_cpu=not torch.cuda.is_available(), **kwargs)
+    return DistillationTrainer(model=student, args=args, teacher_model=teacher, layer_map=layer_map, processing_class=tok, optimizers=optimizers,
+        train_dataset=enc["train"], eval_dataset=enc["validation"], callbacks=callbacks,
+        compute_metrics=clinc_compute_metrics(enc["train"].features["labels"]))
+
 def distil(cfg:DistillConfig, # what to train
            teacher_path:str|Path, # folder of the fine-tuned teacher
            out:str|Path|None=None, # where to save; default: the cache, named by the config and teacher
@@ -277,15 +298,9 @@ def distil(cfg:DistillConfig, # what to train
     layer_map = cfg.layers if cfg.layers is not None else list(range(0, teacher.config.num_hidden_layers, 2))
     enc = _prepared(teacher, tok, cfg, data_path, logits=cfg.hidden_weight == 0 and cfg.alpha < 1)
     run_dir = out.with_name(out.name + ".run")
-    shutil.rmtree(run_dir, ignore_errors=True)
-    args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, hidden_weight=cfg.hidden_weight,
-        hidden_loss=cfg.hidden_loss, oos_weight=cfg.oos_weight, num_train_epochs=cfg.epochs, learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size,
-        per_device_eval_batch_size=128, weight_decay=cfg.weight_decay, eval_strategy="epoch", save_strategy="no",
-        logging_strategy="epoch", seed=cfg.seed, report_to="none", use_cpu=not torch.cuda.is_available(),
+    trainer = distillation_trainer(student, teacher, tok, enc, run_dir, cfg, callbacks=callbacks, layer_map=layer_map,
+        hidden_weight=cfg.hidden_weight, hidden_loss=cfg.hidden_loss, weight_decay=cfg.weight_decay,
         train_sampling_strategy="group_by_length" if cfg.group_by_length else "random")
-    trainer = DistillationTrainer(model=student, args=args, teacher_model=teacher, layer_map=layer_map, processing_class=tok,
-        train_dataset=enc["train"], eval_dataset=enc["validation"], callbacks=callbacks,
-        compute_metrics=clinc_compute_metrics(enc["train"].features["labels"]))
     t0 = time.perf_counter()
     trainer.train()
     if not save:  # a search trial: keep the trainer's history, not its files

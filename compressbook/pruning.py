@@ -162,7 +162,7 @@ def _key(cfg, *paths) -> str:
 # %% ../nbs/07_pruning.ipynb #3af94010
 def _train(model, teacher, tok, cfg, run_dir:Path, data_path=None, callbacks=None):
     "Distil `teacher` into `model` (already masked or pruned) as `cfg` says; return the trainer."
-    from compressbook.distillation import DistillConfig, DistillationTrainer, DistillationTrainingArguments, _prepared, clinc_compute_metrics
+    from compressbook.distillation import DistillConfig, distillation_trainer, _prepared
     enc = _prepared(teacher, tok, DistillConfig(data_config=cfg.data_config, subset=cfg.subset, seed=cfg.seed), data_path, logits=cfg.alpha < 1)
     groups = {"decay": [], "no_decay": [], "scores": []}
     for n, p in model.named_parameters():
@@ -170,14 +170,8 @@ def _train(model, teacher, tok, cfg, run_dir:Path, data_path=None, callbacks=Non
         groups["scores" if n.endswith(".scores") else "no_decay" if n.endswith("bias") or "LayerNorm" in n else "decay"].append(p)
     opt = torch.optim.AdamW([{"params": groups["decay"], "weight_decay": 0.01}, {"params": groups["no_decay"], "weight_decay": 0.0},
                              {"params": groups["scores"], "weight_decay": 0.0, "lr": getattr(cfg, "scores_lr", cfg.lr)}], lr=cfg.lr)
-    shutil.rmtree(run_dir, ignore_errors=True)
-    args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, oos_weight=cfg.oos_weight, num_train_epochs=cfg.epochs,
-        learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128, eval_strategy="epoch",
-        save_strategy="no", logging_strategy="epoch", seed=cfg.seed, report_to="none", use_cpu=not torch.cuda.is_available(),
-        train_sampling_strategy="group_by_length")
-    trainer = DistillationTrainer(model=model, args=args, teacher_model=teacher, processing_class=tok, optimizers=(opt, None),
-        train_dataset=enc["train"], eval_dataset=enc["validation"], callbacks=callbacks,
-        compute_metrics=clinc_compute_metrics(enc["train"].features["labels"]))
+    trainer = distillation_trainer(model, teacher, tok, enc, run_dir, cfg, callbacks=callbacks, optimizers=(opt, None),
+                                   train_sampling_strategy="group_by_length")
     if cfg.epochs: trainer.train()
     return trainer
 
