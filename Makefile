@@ -11,7 +11,7 @@ export COMPRESSBOOK_CLINC150_DIR ?= $(LOCAL_CLINC150)
 endif
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install teacher test outputs readme clean-venv
+.PHONY: install teacher study study-full test outputs readme site site-test clean-venv
 
 $(VENV)/.installed: settings.ini setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ install: $(VENV)/.installed
 teacher: install
 	$(BIN)/compressbook_teacher --results results/results.json
 
+## The main command: the whole study (teacher, distillation with search, quantization, ONNX Runtime, pruning), quick preset:
+## a few minutes on 2 cores. Writes compressbook-study/report.md (and .html), pareto.png and results.json.
+study: install
+	$(BIN)/compressbook study --preset quick --out $(or $(OUT),compressbook-study)
+
+## The book's study (full preset, under an hour on 2 cores); rerun to resume an interrupted one.
+study-full: install
+	$(BIN)/compressbook study --preset full --out $(or $(OUT),compressbook-study-full)
+
 ## The tests: notebooks in sync with the library, README in sync with index.ipynb, every notebook's tests.
 test: install
 	PATH=$(BIN):$$PATH $(PY) tools/check.py
@@ -39,6 +48,15 @@ outputs: install
 
 readme: install
 	$(PY) tools/readme.py
+
+## The documentation site without Quarto (where Quarto is installed, `nbdev_docs` builds the real one): _site/index.html
+site: install
+	PATH=$(BIN):$$PATH $(PY) tools/docsite.py --out _site
+
+## The site in headless Chromium (networking off): needs Debian's chromium and chromium-driver (installed here if missing).
+site-test: site
+	command -v chromedriver >/dev/null || (apt-get install -y -q chromium chromium-driver || sudo apt-get install -y -q chromium chromium-driver)
+	$(PY) tools/site_test.py --site _site
 
 clean-venv:
 	rm -rf $(VENV)

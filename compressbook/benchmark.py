@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.basics import patch, store_attr
 from fastcore.script import call_parse
-from .data import ClincMetrics, OOS, load_clinc150
+from .data import ClincMetrics, OOS, load_clinc150, oos_id
 from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 
 # %% auto #0
@@ -18,7 +18,7 @@ __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABL
            'predict_labels', 'model_size', 'latency_stats', 'compare_latency', 'load_text_classifier', 'results_path',
            'load_results', 'save_results', 'results_table', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
 
-# %% ../nbs/03_benchmark.ipynb #6fc1e2ab
+# %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
 def cpu_info() -> dict:
     "The CPU model, core and thread counts and the instruction-set flags that decide inference speed."
@@ -30,7 +30,7 @@ def cpu_info() -> dict:
                 avx2="avx2" in flags, avx512="avx512f" in flags,
                 vnni=bool(flags & {"avx512_vnni", "avx512vnni", "avx_vnni", "avxvnni"}), amx="amx_int8" in flags)
 
-# %% ../nbs/03_benchmark.ipynb #2a25f72b
+# %% ../nbs/03_benchmark.ipynb #1f353474
 BOOK_QUERY = "Hey, I'd like to rent a vehicle from Nov 1st to Nov 15th in Paris and I need a 15 passenger van"
 TIMING_QUERY = "What is the pin number for my account?"  # the book's latency query
 
@@ -50,7 +50,7 @@ class PerformanceBenchmark:
                 ):
         store_attr()
 
-# %% ../nbs/03_benchmark.ipynb #ce1d3a6a
+# %% ../nbs/03_benchmark.ipynb #f76a8ac4
 def _accepts_batch_size(f):
     ps = inspect.signature(f).parameters.values()
     return any(p.name == "batch_size" or p.kind is p.VAR_KEYWORD for p in ps)
@@ -78,9 +78,9 @@ def compute_accuracy(self:PerformanceBenchmark) -> dict:
     unknown = sorted(set(preds) - set(feat.names))
     if unknown: raise ValueError(f"The pipeline answered labels that are not intents of the data set: {unknown[:5]}. "
         "Build the model with the data set's label maps (compressbook.models.clinc_classifier(labels=...)).")
-    return ClincMetrics(oos_id=feat.str2int(OOS)).compute(predictions=[feat.str2int(p) for p in preds], references=self.dataset["intent"])
+    return ClincMetrics(oos_id=oos_id(feat)).compute(predictions=[feat.str2int(p) for p in preds], references=self.dataset["intent"])
 
-# %% ../nbs/03_benchmark.ipynb #504537f4
+# %% ../nbs/03_benchmark.ipynb #a1bb6152
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".onnx", ".data")
 
 def _weight_bytes(path:Path) -> int:
@@ -101,7 +101,7 @@ def compute_size(self:PerformanceBenchmark) -> dict:
     n = model_size(self.pipeline)
     return {"size_bytes": n, "size_mb": n / 2**20}
 
-# %% ../nbs/03_benchmark.ipynb #dfd53772
+# %% ../nbs/03_benchmark.ipynb #3c5deda0
 def latency_stats(seconds, # latencies in seconds
                   prefix:str="time", # name prefix of the keys
                  ) -> dict:
@@ -110,7 +110,7 @@ def latency_stats(seconds, # latencies in seconds
     p50, p95, p99 = np.percentile(ms, [50, 95, 99])
     return {f"{prefix}_avg_ms": ms.mean(), f"{prefix}_std_ms": ms.std(), f"{prefix}_p50_ms": p50, f"{prefix}_p95_ms": p95, f"{prefix}_p99_ms": p99}
 
-# %% ../nbs/03_benchmark.ipynb #4386dcc6
+# %% ../nbs/03_benchmark.ipynb #c7f8f563
 def _sample(self, n):
     "`n` test queries, the same ones for every model."
     rng = np.random.default_rng(self.seed)
@@ -128,7 +128,7 @@ def time_pipeline(self:PerformanceBenchmark) -> dict:
     samp = _sample(self, self.n_sample)
     return res | latency_stats([timed(q) for q in tqdm(samp, desc="latency (test queries)", leave=False)], "sample")
 
-# %% ../nbs/03_benchmark.ipynb #2b4ed120
+# %% ../nbs/03_benchmark.ipynb #e8d7db02
 def compare_latency(pipelines:dict, # name -> pipeline (any callable on one query)
                     queries:list[str], # real queries; each one is timed on every pipeline
                     rounds:int=5, # passes over `queries`
@@ -147,7 +147,7 @@ def compare_latency(pipelines:dict, # name -> pipeline (any callable on one quer
                 t0 = time.perf_counter(); pipelines[n](q); ts[n].append(time.perf_counter() - t0)
     return {n: latency_stats(v) | {"n_calls": len(v)} for n, v in ts.items()}
 
-# %% ../nbs/03_benchmark.ipynb #4500b690
+# %% ../nbs/03_benchmark.ipynb #46e67b0b
 @patch
 def compute_throughput(self:PerformanceBenchmark) -> dict:
     "Queries per second over `n_throughput` real test queries at each of `batch_sizes`."
@@ -161,7 +161,7 @@ def compute_throughput(self:PerformanceBenchmark) -> dict:
         res[f"qps_bs{bs}"] = len(texts) / (time.perf_counter() - t0)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #b06271ad
+# %% ../nbs/03_benchmark.ipynb #7a95caee
 def load_text_classifier(path:str):
     "A `transformers` text-classification pipeline for the model saved in `path`, on the CPU."
     from transformers import pipeline
@@ -207,7 +207,7 @@ def compute_memory(self:PerformanceBenchmark) -> dict:
         if r.returncode: raise RuntimeError(f"The serving process failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         return json.loads(r.stdout.strip().splitlines()[-1])
 
-# %% ../nbs/03_benchmark.ipynb #952b21ca
+# %% ../nbs/03_benchmark.ipynb #86fc4728
 def _versions():
     import importlib.metadata as md
     out = {}
@@ -228,7 +228,7 @@ def run_benchmark(self:PerformanceBenchmark) -> dict:
               **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in _versions().items()})
     return {self.optim_type: m}
 
-# %% ../nbs/03_benchmark.ipynb #3bbfc1b6
+# %% ../nbs/03_benchmark.ipynb #ae16eaff
 RESULTS_ENV = "COMPRESSBOOK_RESULTS"  # environment variable: path of the shared results JSON
 
 def results_path() -> Path:
@@ -277,7 +277,7 @@ def save_results(metrics:dict, # `{optim_type: metrics}`, as `run_benchmark` ret
         os.replace(tmp, path)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #2263e0af
+# %% ../nbs/03_benchmark.ipynb #f4cb631a
 TABLE_COLUMNS = {"accuracy": "accuracy", "in_scope_accuracy": "in-scope acc.", "oos_recall": "OOS recall",
                  "size_mb": "size (MB)", "time_avg_ms": "latency mean (ms)", "time_std_ms": "latency std (ms)",
                  "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)", "time_p99_ms": "p99 (ms)",
@@ -293,7 +293,7 @@ def results_table(results:dict, # `{optim_type: metrics}`
     df = pd.DataFrame.from_dict(results, orient="index")
     return df[[c for c in cols if c in df]].rename(columns=cols)
 
-# %% ../nbs/03_benchmark.ipynb #1fcd1161
+# %% ../nbs/03_benchmark.ipynb #911a38c6
 def pareto_frontier(latency, # one latency per model
                     accuracy, # one accuracy per model
                    ) -> list[int]:
@@ -304,7 +304,7 @@ def pareto_frontier(latency, # one latency per model
         if accuracy[i] > best: front.append(i); best = accuracy[i]
     return front
 
-# %% ../nbs/03_benchmark.ipynb #911a38c6
+# %% ../nbs/03_benchmark.ipynb #4bb57e65
 def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_results`
                  current:str|None=None, # the optimisation to highlight
                  path:str|Path|None=None, # also save the figure here as PNG
@@ -336,7 +336,7 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
         fig.savefig(path, dpi=120)
     return fig
 
-# %% ../nbs/03_benchmark.ipynb #694622ba
+# %% ../nbs/03_benchmark.ipynb #f9e70783
 @call_parse
 def teacher_cli(results:str=None, # results JSON to add the row to (default: ${COMPRESSBOOK_RESULTS} or the cache's results.json)
                 plot:str=None, # PNG to draw the results to (default: next to the results file)

@@ -8,11 +8,15 @@ import json, os, random
 from collections import defaultdict
 from pathlib import Path
 from importlib.resources import files
+import logging
+# `evaluate` imports transformers, which imports torchao when present; on CPU builds of torch that logs a line for each
+# CUDA-only kernel library and torch logs deprecation notes for torchao's enums: noise for every command-line user
+for _name in ("torchao", "torch.utils._pytree"): logging.getLogger(_name).setLevel(logging.ERROR)
 import datasets, evaluate, numpy as np
 
 # %% auto #0
 __all__ = ['CLINC150_ENV', 'HUB_DATASET', 'CLINC150_FILES', 'SPLITS', 'OOS', 'clinc150_labels', 'load_clinc150',
-           'clinc150_subset', 'ClincMetrics', 'clinc150_domains']
+           'clinc150_subset', 'ClincMetrics', 'oos_id', 'clinc150_domains', 'load_text_classification', 'get_splits']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 CLINC150_ENV = "COMPRESSBOOK_CLINC150_DIR"  # environment variable naming a local CLINC150 folder
@@ -112,7 +116,7 @@ def clinc150_subset(ds, # a `Dataset` or `DatasetDict` from `load_clinc150`
         intents = rng.sample(sorted(n for n in feat.names if n != OOS), n_intents)
     bad = [o for o in intents if o not in feat.names]
     if bad: raise ValueError(f"Unknown intents {bad}: use names from the dataset's ClassLabel.")
-    keep = {feat.str2int(o) for o in intents} | ({feat.str2int(OOS)} if oos else set())
+    keep = {feat.str2int(o) for o in intents} | ({feat.str2int(OOS)} if oos and OOS in feat.names else set())
     rows = defaultdict(list)
     for i, y in enumerate(ds["intent"]):
         if y in keep: rows[y].append(i)
@@ -120,10 +124,10 @@ def clinc150_subset(ds, # a `Dataset` or `DatasetDict` from `load_clinc150`
     idx = sorted(i for y in sorted(rows) for i in rng.sample(rows[y], min(k, len(rows[y]))))
     return ds.select(idx)
 
-# %% ../nbs/01_data.ipynb #dd4f8dae
+# %% ../nbs/01_data.ipynb #af221e48
 class ClincMetrics(evaluate.Metric):
     "Accuracy over all classes, in-scope accuracy and out-of-scope recall, as an `evaluate` metric."
-    def __init__(self, oos_id:int=42, **kwargs): # id of the out-of-scope class (42 in the Hub's order)
+    def __init__(self, oos_id:int|None=42, **kwargs): # id of the out-of-scope class (42 in the Hub's order); `None`: data without one
         super().__init__(**kwargs)
         self.oos_id = oos_id
     def _info(self):
@@ -132,13 +136,94 @@ class ClincMetrics(evaluate.Metric):
             features=datasets.Features({"predictions": datasets.Value("int64"), "references": datasets.Value("int64")}))
     def _compute(self, predictions, references):
         p, r = np.asarray(predictions), np.asarray(references)
+        if self.oos_id is None: return {"accuracy": float((p == r).mean()) if p.size else float("nan")}
         ins = r != self.oos_id
         mean = lambda m: float(m.mean()) if m.size else float("nan")
         return {"accuracy": mean(p == r), "in_scope_accuracy": mean(p[ins] == r[ins]), "oos_recall": mean(p[~ins] == self.oos_id)}
 
-# %% ../nbs/01_data.ipynb #c68fca96
+# %% ../nbs/01_data.ipynb #5fbdff2a
+def oos_id(feature) -> int|None:
+    "The id of the out-of-scope class `oos` in the `ClassLabel` `feature`, or `None` when the data has none."
+    return feature.str2int(OOS) if OOS in feature.names else None
+
+# %% ../nbs/01_data.ipynb #d5b750c6
 def clinc150_domains(path:str|Path|None=None, # folder whose `domains.json` overrides the shipped copy
                     ) -> dict[str, str]:
     "Map each of the 151 intent names to its domain (`oos` to `oos`)."
     doms = _read_json(_asset("domains.json", path), "CLINC150 domains")
     return {o: d for d, os_ in doms.items() for o in os_} | {OOS: OOS}
+
+# %% ../nbs/01_data.ipynb #42972e5d
+_READERS = {".csv": dict(sep=","), ".tsv": dict(sep="\t"), ".json": {}, ".jsonl": dict(lines=True)}
+_SPLIT_NAMES = {"train": "train", "validation": "validation", "valid": "validation", "val": "validation", "dev": "validation", "test": "test"}
+
+def _read_table(path:Path):
+    import pandas as pd
+    if not path.is_file(): raise FileNotFoundError(f"Data file {path} does not exist. Pass a CSV, TSV, JSON or JSON Lines file.")
+    suffix = path.suffix.lower()
+    if suffix not in _READERS: raise ValueError(f"Data file {path}: unknown format {suffix!r}; use one of {', '.join(_READERS)}.")
+    try:
+        if suffix in (".csv", ".tsv"): return pd.read_csv(path, keep_default_na=False, na_values=[""], **_READERS[suffix])
+        try: return pd.read_json(path, **_READERS[suffix])
+        except ValueError: return pd.read_json(path, lines=True)  # a .json file holding JSON Lines
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ValueError(f"Data file {path} could not be read as {suffix[1:].upper()}: {e}") from None
+
+def _stratified_split(labels:list, validation:float, test:float, seed:int) -> list[str]:
+    "A split name for each row: per label, `test` and `validation` shares at random, the rest `train` (at least one row)."
+    rng, out, by_label = random.Random(seed), [None]*len(labels), defaultdict(list)
+    for i, y in enumerate(labels): by_label[y].append(i)
+    for y in sorted(by_label, key=str):
+        rows = by_label[y]; rng.shuffle(rows)
+        n_test = min(round(len(rows)*test), len(rows)-1)
+        n_val = min(round(len(rows)*validation), len(rows)-1-n_test)
+        for j, i in enumerate(rows): out[i] = "test" if j < n_test else "validation" if j < n_test+n_val else "train"
+    return out
+
+def load_text_classification(path:str|Path, # a .csv, .tsv, .json or .jsonl file
+                             text_col:str="text", # the column holding the texts
+                             label_col:str="label", # the column holding the labels (names or numbers)
+                             validation:float=0.1, # share of each label held out for validation, when the file has no split column
+                             test:float=0.1, # share of each label held out for testing, when the file has no split column
+                             split_col:str="split", # a column naming each row's split (train/validation/test), used when present
+                             seed:int=42, # makes the random split repeatable
+                            ) -> datasets.DatasetDict:
+    "Read a text-classification file into `train`/`validation`/`test` splits shaped like `load_clinc150`'s (`text`, `intent`)."
+    from datasets import Dataset, DatasetDict
+    if not (0 <= validation < 1 and 0 <= test < 1 and validation + test < 1):
+        raise ValueError(f"validation={validation} and test={test} must be shares in [0, 1) that leave rows for training.")
+    path = Path(path); df = _read_table(path)
+    missing = [c for c in (text_col, label_col) if c not in df.columns]
+    if missing: raise ValueError(f"Data file {path} has no column {' or '.join(map(repr, missing))}; its columns are {list(map(str, df.columns))}. "
+                                 "Name the text and label columns (`text_col`/`label_col`, `--text_col`/`--label_col` on the command line).")
+    bad = df.index[df[text_col].isna() | df[label_col].isna()].tolist()
+    if bad: raise ValueError(f"Data file {path}: {len(bad)} rows have no {text_col!r} or no {label_col!r} (first rows: {[i + 2 for i in bad[:5]]} counting the header as row 1). Fill or remove them.")
+    texts, labels = df[text_col].astype(str).tolist(), df[label_col].astype(str).tolist()
+    names = sorted(set(labels), key=lambda x: (len(x), x) if x.isdigit() else (float("inf"), x))
+    if len(names) < 2: raise ValueError(f"Data file {path}: column {label_col!r} holds a single label ({names}); a classifier needs at least two.")
+    if split_col in df.columns:
+        splits = [_SPLIT_NAMES.get(str(v).strip().lower()) for v in df[split_col]]
+        unknown = sorted({str(v) for v, s in zip(df[split_col], splits) if s is None})
+        if unknown: raise ValueError(f"Data file {path}: column {split_col!r} has values {unknown[:5]}; use train, validation and test.")
+    else: splits = _stratified_split(labels, validation, test, seed)
+    features = _features(names)
+    def part(name):
+        rows = [i for i, s in enumerate(splits) if s == name]
+        return Dataset.from_dict({"text": [texts[i] for i in rows], "intent": [names.index(labels[i]) for i in rows]}, features=features)
+    ds = DatasetDict({s: part(s) for s in ("train", "validation", "test")})
+    empty = [s for s, d in ds.items() if len(d) == 0]
+    if empty: raise ValueError(f"Data file {path}: split(s) {empty} are empty. Add rows to them, or (without a {split_col!r} column) give a larger file.")
+    return ds
+
+# %% ../nbs/01_data.ipynb #64fdeed3
+def get_splits(config:str="plus", # CLINC150 config, used when `data` is a folder or None
+               data=None, # `None` or a CLINC150 folder (see `load_clinc150`), or a `DatasetDict` such as `load_text_classification` returns
+              ) -> datasets.DatasetDict:
+    "The splits to train and evaluate on: CLINC150, or the user's own `DatasetDict`."
+    if isinstance(data, datasets.DatasetDict):
+        missing = [s for s in SPLITS if s not in data]
+        if missing: raise ValueError(f"The data has no {missing} split(s); it needs train, validation and test (see `load_text_classification`).")
+        if "text" not in data["train"].column_names or not isinstance(data["train"].features.get("intent"), datasets.ClassLabel):
+            raise ValueError("The data needs a `text` column and a `ClassLabel` column `intent` (see `load_text_classification`).")
+        return data
+    return load_clinc150(config, data)

@@ -11,7 +11,7 @@ import numpy as np
 import torch, torch.nn.functional as F
 from transformers import Trainer, TrainingArguments, TrainerCallback
 from fastcore.script import call_parse
-from .data import load_clinc150, clinc150_subset, OOS
+from .data import load_clinc150, clinc150_subset, OOS, get_splits
 from .models import cache_dir, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
 
 # %% auto #0
@@ -148,7 +148,7 @@ def student_from_teacher(teacher, # a fine-tuned sequence classifier
     student.load_state_dict(sd, strict=True)
     return student
 
-# %% ../nbs/04_distillation.ipynb #34a4fe6d
+# %% ../nbs/04_distillation.ipynb #316e8cf6
 def _fingerprint(model) -> str:
     "A hash of `model`'s weights."
     h = hashlib.sha1()
@@ -185,7 +185,7 @@ def with_teacher_logits(enc, teacher, tokenizer, **kwargs):
     "`enc` with a `teacher_logits` column (see `teacher_logits`)."
     return enc.add_column("teacher_logits", [r for r in teacher_logits(teacher, enc, tokenizer, **kwargs)])
 
-# %% ../nbs/04_distillation.ipynb #113e9714
+# %% ../nbs/04_distillation.ipynb #ec1655fd
 OOS_WEIGHT = 13.3  # the out-of-scope class weight chosen at the end of this chapter ("Out-of-scope queries")
 
 @dataclass
@@ -204,6 +204,7 @@ class DistillConfig:
     group_by_length:bool = True # batch queries of similar length together (less padding, faster epochs)
     augment:int = 0 # noisy copies of each training query, labelled by the teacher (see `augment_queries`)
     oos_weight:float = 1.0 # weight of the out-of-scope class in the cross-entropy (see "Out-of-scope queries" below)
+    init:str|None = None # checkpoint (folder or Hub name) to initialise the student from, instead of the teacher's `layers`
     seed:int = 42 # data order
     data_config:str = "plus" # CLINC150 config
     subset:dict|None = None # `clinc150_subset` arguments for quick runs
@@ -211,13 +212,15 @@ class DistillConfig:
         if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must be in [0, 1], got {self.alpha}.")
         if not self.temperature > 0: raise ValueError(f"temperature must be > 0, got {self.temperature}.")
         if not self.epochs > 0: raise ValueError(f"epochs must be > 0, got {self.epochs}.")
+        if self.init and self.hidden_weight: raise ValueError("hidden_weight > 0 aligns the student's layers with the teacher's: it needs a student made from the teacher's layers (init=None).")
     def key(self, teacher_path) -> str:
         d = asdict(self)
         if not d["augment"]: del d["augment"]  # added later: at their defaults they leave earlier runs' names unchanged
         if d["oos_weight"] == 1: del d["oos_weight"]
+        if d["init"] is None: del d["init"]
         return hashlib.sha1(json.dumps([d, str(Path(teacher_path).resolve())], sort_keys=True).encode()).hexdigest()[:10]
 
-# %% ../nbs/04_distillation.ipynb #ec1655fd
+# %% ../nbs/04_distillation.ipynb #28d9ad5b
 def augment_queries(texts:list[str], # training queries
                     n:int=1, # noisy copies of each query
                     p:float=0.25, # probability that a word is edited
@@ -242,10 +245,10 @@ def augment_queries(texts:list[str], # training queries
             out.append(" ".join(ws))
     return out
 
-# %% ../nbs/04_distillation.ipynb #28d9ad5b
+# %% ../nbs/04_distillation.ipynb #317074db
 def _prepared(teacher, tok, cfg, data_path, logits):
     from datasets import Dataset, concatenate_datasets
-    ds = load_clinc150(cfg.data_config, data_path)
+    ds = get_splits(cfg.data_config, data_path)
     if cfg.subset: ds = clinc150_subset(ds, **cfg.subset)
     enc = tokenize_clinc(ds, tok).remove_columns("text")
     if logits: enc["train"] = with_teacher_logits(enc["train"], teacher, tok)
@@ -283,7 +286,7 @@ def distil(cfg:DistillConfig, # what to train
            teacher_path:str|Path, # folder of the fine-tuned teacher
            out:str|Path|None=None, # where to save; default: the cache, named by the config and teacher
            retrain:bool=False, # train again even if saved
-           data_path:str|Path|None=None, # local CLINC150 folder
+           data_path=None, # local CLINC150 folder, or your own `DatasetDict` (see `get_splits`)
            callbacks:list|None=None, # extra `TrainerCallback`s (the search's pruning callback)
            save:bool=True, # save the student (searches skip this)
           ):
@@ -293,7 +296,10 @@ def distil(cfg:DistillConfig, # what to train
     if save and (out/"compressbook.json").exists() and not retrain: return out
     teacher = AutoModelForSequenceClassification.from_pretrained(str(teacher_path)).eval()
     tok = load_tokenizer(str(teacher_path))
-    student = student_from_teacher(teacher, cfg.layers)
+    if cfg.init:  # another checkpoint, given the teacher's labels; it must share the teacher's vocabulary
+        student = clinc_classifier(cfg.init, [teacher.config.id2label[i] for i in range(teacher.config.num_labels)])
+        check_distillable(teacher, student, tok, load_tokenizer(cfg.init))
+    else: student = student_from_teacher(teacher, cfg.layers)
     if cfg.freeze_embeddings: student.get_input_embeddings().weight.requires_grad_(False)
     layer_map = cfg.layers if cfg.layers is not None else list(range(0, teacher.config.num_hidden_layers, 2))
     enc = _prepared(teacher, tok, cfg, data_path, logits=cfg.hidden_weight == 0 and cfg.alpha < 1)
@@ -310,7 +316,7 @@ def distil(cfg:DistillConfig, # what to train
                 history=trainer.state.log_history)
     return save_run(trainer, tok, out, info, run_dir)
 
-# %% ../nbs/04_distillation.ipynb #dbf72efa
+# %% ../nbs/04_distillation.ipynb #8aad488e
 def study_storage(url=None, # an Optuna storage URL (default: SQLite in the cache), or a storage object, returned as is
                  ):
     "Optuna RDB storage at `url`, with heartbeats so that trials of a killed process are retried."
@@ -356,7 +362,7 @@ def run_study(objective, # Optuna objective: trial -> value
         study.optimize(objective, callbacks=[optuna.study.MaxTrialsCallback(n_trials, states=done)], gc_after_trial=True)
     return study
 
-# %% ../nbs/04_distillation.ipynb #356273c5
+# %% ../nbs/04_distillation.ipynb #eb0b49fc
 def _rosenbrock(trial):
     "The Rosenbrock function, for examples and tests of distributed studies."
     x, y = trial.suggest_float("x", -2, 2), trial.suggest_float("y", -2, 2)
@@ -364,7 +370,7 @@ def _rosenbrock(trial):
     time.sleep(0.05)  # long enough for the workers' trials to interleave
     return (1 - x)**2 + 100 * (y - x**2)**2
 
-# %% ../nbs/04_distillation.ipynb #f028a95e
+# %% ../nbs/04_distillation.ipynb #549bfd51
 @dataclass
 class SearchSpace:
     "Ranges of the distillation search (inclusive); `lr=None` keeps the base config's learning rate."
@@ -391,7 +397,7 @@ class PruningCallback(TrainerCallback):
 def distillation_objective(teacher_path:str|Path, # the fine-tuned teacher
                            base:DistillConfig|None=None, # settings not searched
                            space:SearchSpace|None=None, # what is searched
-                           data_path:str|Path|None=None, # local CLINC150 folder
+                           data_path=None, # local CLINC150 folder, or your own `DatasetDict` (see `get_splits`)
                            save:bool=True, # keep each finished trial's student in the cache
                           ):
     "An Optuna objective: distil a student with the trial's hyperparameters, return its validation accuracy."
@@ -405,7 +411,7 @@ def distillation_objective(teacher_path:str|Path, # the fine-tuned teacher
         return [h for h in hist if "eval_accuracy" in h][-1]["eval_accuracy"]
     return objective
 
-# %% ../nbs/04_distillation.ipynb #23824d3a
+# %% ../nbs/04_distillation.ipynb #14585c7d
 @call_parse
 def search_cli(teacher:str=None, # teacher folder (default: the cached default teacher, trained if missing)
                storage:str=None, # Optuna storage URL shared by all workers (default: SQLite in the cache)
@@ -426,14 +432,14 @@ def search_cli(teacher:str=None, # teacher folder (default: the cached default t
     study = run_study(distillation_objective(tpath, base, space, data), n_trials, study_name, storage)
     print(f"best validation accuracy {study.best_value:.4f} with {study.best_params}")
 
-# %% ../nbs/04_distillation.ipynb #4544cccd
+# %% ../nbs/04_distillation.ipynb #3deed0ca
 STUDENT_LAYERS = [1, 3, 5] # teacher layers the chapter's student keeps (see "Which three layers?")
 
-# %% ../nbs/04_distillation.ipynb #3deed0ca
+# %% ../nbs/04_distillation.ipynb #41f0b839
 def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: the cached default teacher
                       study_name:str="minilm-l6-to-l3", # the search whose best trial to use
                       storage=None, # the study's storage; default `study_storage()`
-                      data_path:str|Path|None=None, # local CLINC150 folder
+                      data_path=None, # local CLINC150 folder, or your own `DatasetDict` (see `get_splits`)
                       oos_weight:float|None=None, # out-of-scope class weight; default `OOS_WEIGHT` (1: the search's own student)
                      ) -> Path:
     "Folder of the student distilled with the best hyperparameters of the stored search `study_name` (and `oos_weight`)."
@@ -449,7 +455,7 @@ def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: t
     cfg = DistillConfig(**(best.user_attrs["config"] | {"oos_weight": oos_weight}))
     return distil(cfg, teacher_path, data_path=data_path)
 
-# %% ../nbs/04_distillation.ipynb #455e1c05
+# %% ../nbs/04_distillation.ipynb #46cee335
 TEST_MIX = {"in_scope": 4500 / 5500, "oos": 1000 / 5500}  # the CLINC150 plus test split's composition
 
 def test_mix_accuracy(metrics:dict, # with `in_scope_accuracy` and `oos_recall` (optionally prefixed, e.g. `eval_`)

@@ -8,7 +8,7 @@ import hashlib, json, logging, os, shutil, time
 from dataclasses import dataclass, asdict, field
 from importlib.util import find_spec
 from pathlib import Path
-from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics
+from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id
 # on CPU builds of torch, torchao (which transformers imports when present) logs a warning for each CUDA-only kernel library
 logging.getLogger("torchao").setLevel(logging.ERROR)
 
@@ -124,7 +124,7 @@ def teacher_info(path:str|Path) -> dict:
 
 def clinc_compute_metrics(features):
     "A `Trainer` `compute_metrics` scoring the argmax of the logits with `ClincMetrics` (`features`: the `ClassLabel`)."
-    metric = ClincMetrics(oos_id=features.str2int("oos"))
+    metric = ClincMetrics(oos_id=oos_id(features))
     return lambda p: metric.compute(predictions=p.predictions.argmax(-1), references=p.label_ids)
 
 def save_run(trainer, tokenizer, out:Path, info:dict, run_dir:Path) -> Path:
@@ -140,7 +140,7 @@ def save_run(trainer, tokenizer, out:Path, info:dict, run_dir:Path) -> Path:
 def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `TeacherConfig()`
                   out:str|Path|None=None, # where to save; default: the cache, named by `cfg.key`
                   retrain:bool=False, # train again even when a saved teacher exists
-                  data_path:str|Path|None=None, # local CLINC150 folder, see `load_clinc150`
+                  data_path=None, # local CLINC150 folder (see `load_clinc150`), or your own `DatasetDict` (see `load_text_classification`)
                  ) -> Path:
     "Fine-tune a CLINC150 teacher as `cfg` says, or reuse the saved one; return its folder."
     from transformers import Trainer, TrainingArguments
@@ -148,7 +148,7 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
     cfg = cfg or TeacherConfig()
     out = Path(out) if out else cache_dir("teachers", f"teacher-{cfg.key}")
     if (out/"compressbook.json").exists() and not retrain: return out
-    ds = load_clinc150(cfg.data_config, data_path)
+    ds = get_splits(cfg.data_config, data_path)
     if cfg.subset: ds = clinc150_subset(ds, **cfg.subset)
     tok = load_tokenizer(cfg.backbone)
     model = clinc_classifier(cfg.backbone, ds["train"].features["intent"], cfg.num_layers)
@@ -173,7 +173,7 @@ def _has_accelerator():
     import torch
     return torch.cuda.is_available()
 
-# %% ../nbs/02_models.ipynb #4a451d23
+# %% ../nbs/02_models.ipynb #fa243c7f
 def fit_head(model, # a BERT-style sequence classifier (`base_model` with a pooler, then `classifier`)
              tokenizer, # its tokenizer
              texts, # training queries

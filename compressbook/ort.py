@@ -16,7 +16,7 @@ __all__ = ['ONNX_INPUTS', 'VALIDATION_TEXTS', 'FUSED_OPS', 'OnnxValidationError'
            'create_model_for_provider', 'OnnxPipeline', 'OnnxPerformanceBenchmark', 'FusionError', 'op_counts',
            'optimize_onnx', 'OrtQuantizationConfig', 'quantize_onnx', 'quantization_sensitivity']
 
-# %% ../nbs/06_onnx.ipynb #07c7429b
+# %% ../nbs/06_onnx.ipynb #eb3401c7
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")  # the BERT-style inputs, in this order
 
 class OnnxValidationError(ValueError):
@@ -59,7 +59,7 @@ def export_onnx(model, # a `transformers` sequence classifier
         if model.config._attn_implementation != impl: model.set_attn_implementation(impl)
     return out
 
-# %% ../nbs/06_onnx.ipynb #eb3401c7
+# %% ../nbs/06_onnx.ipynb #629b4120
 VALIDATION_TEXTS = [BOOK_QUERY, "What is the pin number for my account?", "hi", "how do i say thank you in italian",
                     "please tell me the interest rate on my savings account and whether it changed since last month",
                     "set an alarm for 7am", "what's the weather like in tokyo tomorrow afternoon", "bye"]
@@ -98,7 +98,7 @@ def validate_onnx(path:str|Path, # the exported folder or .onnx file
                                   f"less than min_agreement={min_agreement:.1%}.")
     return {"max_abs_diff": worst, "agreement": same / n}
 
-# %% ../nbs/06_onnx.ipynb #629b4120
+# %% ../nbs/06_onnx.ipynb #441af3a9
 _OPT_LEVELS = {"disable": "ORT_DISABLE_ALL", "basic": "ORT_ENABLE_BASIC", "extended": "ORT_ENABLE_EXTENDED", "all": "ORT_ENABLE_ALL"}
 
 def onnx_file(path:str|Path) -> Path:
@@ -135,7 +135,7 @@ def create_model_for_provider(path:str|Path, # folder with model.onnx, or the .o
     if sess.get_providers()[0] != provider: raise RuntimeError(f"ONNX Runtime runs {f} on {sess.get_providers()[0]}, not {provider}.")
     return sess
 
-# %% ../nbs/06_onnx.ipynb #283c1ec8
+# %% ../nbs/06_onnx.ipynb #d16d812b
 class OnnxPipeline:
     "Text classification with ONNX Runtime, answering like a `transformers` text-classification pipeline."
     def __init__(self, model, # an exported folder, a .onnx file, or an `InferenceSession`
@@ -193,7 +193,7 @@ class OnnxPipeline:
         if self.model_path is None: raise ValueError("A pipeline built from a session cannot be reloaded: build it from the exported folder.")
         return "compressbook.ort:OnnxPipeline", str(self.model_path.parent)
 
-# %% ../nbs/06_onnx.ipynb #45520553
+# %% ../nbs/06_onnx.ipynb #e0a75d6c
 class OnnxPerformanceBenchmark(PerformanceBenchmark):
     "The shared benchmark for an `OnnxPipeline`: the size is the model file's."
     def compute_size(self) -> dict:
@@ -202,7 +202,7 @@ class OnnxPerformanceBenchmark(PerformanceBenchmark):
         n = f.stat().st_size + sum(p.stat().st_size for p in f.parent.glob(f"{f.name}.data"))
         return {"size_bytes": n, "size_mb": n / 2**20}
 
-# %% ../nbs/06_onnx.ipynb #a654ff9b
+# %% ../nbs/06_onnx.ipynb #3d553b8c
 FUSED_OPS = ("EmbedLayerNormalization", "Attention", "MultiHeadAttention", "SkipLayerNormalization", "BiasGelu", "Gelu", "FastGelu", "LayerNormalization")
 
 class FusionError(RuntimeError):
@@ -261,7 +261,7 @@ def optimize_onnx(path:str|Path, # exported folder (with config.json)
         if check: _check_fused(src, tmp/"model.onnx")
     return _atomic_dir(Path(out), write)
 
-# %% ../nbs/06_onnx.ipynb #41b808fe
+# %% ../nbs/06_onnx.ipynb #39959342
 # ORT's histogram calibrators (entropy, percentile) stack the activations of all calibration inputs, so they need
 # inputs of one shape; padded inputs put the attention mask's huge negative values into the calibrated ranges, and
 # the int8 model then disagrees with the float one on many queries. Only min-max calibration of unpadded queries is offered.
@@ -327,7 +327,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
         (tmp/"quantization.json").write_text(json.dumps(asdict(config), indent=1))
     return _atomic_dir(Path(out), write)
 
-# %% ../nbs/06_onnx.ipynb #0ca5c024
+# %% ../nbs/06_onnx.ipynb #7e53990e
 def quantization_sensitivity(path:str|Path, # the float export that was quantized
                              qdq_path:str|Path, # its static (QDQ) quantization
                              texts:list[str], # real queries to compare on

@@ -21,7 +21,7 @@ __all__ = ['PRUNING_METHODS', 'topk_mask', 'cubic_sparsity', 'WeightMask', 'prun
            'structure_importance', 'prune_structure', 'mask_structure', 'load_pruned', 'pruned_pipeline', 'prune',
            'save_sparse', 'load_sparse', 'prune_vocabulary']
 
-# %% ../nbs/07_pruning.ipynb #af876e4e
+# %% ../nbs/07_pruning.ipynb #5dd16e99
 def topk_mask(scores:torch.Tensor, # importance scores, one per weight
               sparsity:float, # fraction of entries to zero, in [0, 1]
              ) -> torch.Tensor:
@@ -33,7 +33,7 @@ def topk_mask(scores:torch.Tensor, # importance scores, one per weight
     if k: mask[torch.topk(flat, k, largest=False, sorted=False).indices] = 0
     return mask.view_as(scores)
 
-# %% ../nbs/07_pruning.ipynb #2c2dfd2c
+# %% ../nbs/07_pruning.ipynb #e7432143
 def cubic_sparsity(step:int, # current training step
                    total:int, # total training steps
                    final:float, # sparsity at the end
@@ -49,7 +49,7 @@ def cubic_sparsity(step:int, # current training step
     if step >= t1: return final
     return final + (initial - final) * (1 - (step - t0) / (t1 - t0)) ** 3
 
-# %% ../nbs/07_pruning.ipynb #8a76d1c3
+# %% ../nbs/07_pruning.ipynb #09027590
 class _TopKStraightThrough(torch.autograd.Function):
     "Top-k mask forward, identity backward (Sanh et al. 2020)."
     @staticmethod
@@ -103,7 +103,7 @@ def weight_sparsity(model) -> float:
     ws = [m.weight for m in prunable_linears(model).values()]
     return float(sum(int((w == 0).sum()) for w in ws) / sum(w.numel() for w in ws))
 
-# %% ../nbs/07_pruning.ipynb #61cd1cc6
+# %% ../nbs/07_pruning.ipynb #10e0738b
 class SparsityScheduler(TrainerCallback):
     "Sets the masks' sparsity at every training step from `cubic_sparsity`."
     def __init__(self, model, final:float, warmup:float=0.1, cooldown:float=0.3): self.model, self.final, self.warmup, self.cooldown = model, final, warmup, cooldown
@@ -159,7 +159,7 @@ class StructuredPruningConfig:
 def _key(cfg, *paths) -> str:
     return hashlib.sha1(json.dumps([type(cfg).__name__, asdict(cfg), *[str(Path(p).resolve()) for p in paths]], sort_keys=True).encode()).hexdigest()[:10]
 
-# %% ../nbs/07_pruning.ipynb #3af94010
+# %% ../nbs/07_pruning.ipynb #bf1c8ebf
 def _train(model, teacher, tok, cfg, run_dir:Path, data_path=None, callbacks=None):
     "Distil `teacher` into `model` (already masked or pruned) as `cfg` says; return the trainer."
     from compressbook.distillation import DistillConfig, distillation_trainer, _prepared
@@ -175,7 +175,7 @@ def _train(model, teacher, tok, cfg, run_dir:Path, data_path=None, callbacks=Non
     if cfg.epochs: trainer.train()
     return trainer
 
-# %% ../nbs/07_pruning.ipynb #084c6df1
+# %% ../nbs/07_pruning.ipynb #1ad14595
 def _layers(model): return model.base_model.encoder.layer
 
 def structure_importance(model, # a BERT-style sequence classifier
@@ -214,7 +214,7 @@ def _kept(scores:torch.Tensor, k:int) -> list[list[int]]:
     if k > scores.shape[1]: raise ValueError(f"Cannot keep {k} of {scores.shape[1]} units per layer.")
     return [sorted(torch.topk(s, k).indices.tolist()) for s in scores]
 
-# %% ../nbs/07_pruning.ipynb #bf1c8ebf
+# %% ../nbs/07_pruning.ipynb #be7781f9
 def _shrink(model, heads:list[list[int]], neurons:list[list[int]]):
     from transformers.pytorch_utils import prune_linear_layer
     hs = model.config.hidden_size // model.config.num_attention_heads
@@ -268,23 +268,26 @@ def load_pruned(path:str|Path):
     if missing: raise ValueError(f"{path}/model.safetensors lacks {sorted(missing)[:5]}: not a model saved by `prune`.")
     return model.eval()
 
-# %% ../nbs/07_pruning.ipynb #d136ef2f
+# %% ../nbs/07_pruning.ipynb #ba6e2dcc
 def pruned_pipeline(path:str|Path):
     "A `transformers` text-classification pipeline serving the pruned model saved in `path` (see `load_pruned`)."
     from transformers import pipeline
-    return pipeline("text-classification", model=load_pruned(path), tokenizer=load_tokenizer(str(path)), device="cpu")
+    pipe = pipeline("text-classification", model=load_pruned(path), tokenizer=load_tokenizer(str(path)), device="cpu")
+    # the benchmark measures size from `model_path`, and memory in a fresh process that rebuilds the model with `serving_spec`
+    pipe.model_path, pipe.serving_spec = Path(path)/"model.safetensors", lambda: ("compressbook.pruning:pruned_pipeline", str(path))
+    return pipe
 
-# %% ../nbs/07_pruning.ipynb #ccb061a2
+# %% ../nbs/07_pruning.ipynb #735a7faa
 def prune(cfg:PruningConfig|StructuredPruningConfig, # what to do
           student_path:str|Path, # folder of the model to prune
           teacher_path:str|Path, # folder of the teacher (soft targets)
           out:str|Path|None=None, # where to save; default: the cache, named by the config and paths
           retrain:bool=False, # run again even if saved
-          data_path:str|Path|None=None, # local CLINC150 folder
+          data_path=None, # local CLINC150 folder, or your own `DatasetDict` (see `get_splits`)
          ) -> Path:
     "Prune `student_path` as `cfg` says while distilling from `teacher_path`; return the pruned model's folder."
     from transformers import AutoModelForSequenceClassification
-    from compressbook.data import load_clinc150, clinc150_subset
+    from compressbook.data import get_splits, clinc150_subset
     if not isinstance(cfg, (PruningConfig, StructuredPruningConfig)):
         raise TypeError(f"cfg must be a PruningConfig or StructuredPruningConfig, got {type(cfg).__name__}.")
     out = Path(out) if out else cache_dir("pruned", f"pruned-{_key(cfg, student_path, teacher_path)}")
@@ -302,7 +305,7 @@ def prune(cfg:PruningConfig|StructuredPruningConfig, # what to do
         bake_masks(model)
         info["sparsity"] = weight_sparsity(model)
     else:
-        ds = load_clinc150(cfg.data_config, data_path)
+        ds = get_splits(cfg.data_config, data_path)
         if cfg.subset: ds = clinc150_subset(ds, **cfg.subset)
         sample = ds["train"].shuffle(seed=cfg.seed).select(range(min(cfg.importance_samples, len(ds["train"]))))
         imp_h, imp_n = structure_importance(model, sample["text"], sample["intent"], tok)
@@ -313,7 +316,7 @@ def prune(cfg:PruningConfig|StructuredPruningConfig, # what to do
                  train_seconds=round(time.perf_counter() - t0, 1), history=trainer.state.log_history)
     return save_run(trainer, tok, out, info, run_dir)
 
-# %% ../nbs/07_pruning.ipynb #3e542cc3
+# %% ../nbs/07_pruning.ipynb #530c3ae3
 def _csr32(w:torch.Tensor) -> torch.Tensor:
     c = w.to_sparse_csr()
     return torch.sparse_csr_tensor(c.crow_indices().int(), c.col_indices().int(), c.values(), c.shape)
@@ -338,7 +341,7 @@ def load_sparse(path:str|Path, # file written by `save_sparse`
     model.load_state_dict(sd)
     return model.eval()
 
-# %% ../nbs/07_pruning.ipynb #cd41eb04
+# %% ../nbs/07_pruning.ipynb #5d5cbb0f
 def prune_vocabulary(model, # a BERT-style sequence classifier (changed in place)
                      tokenizer, # its WordPiece tokenizer
                      texts:list[str], # the text whose tokens to keep (the training queries)

@@ -15,7 +15,7 @@ from torch import nn
 __all__ = ['METHODS', 'BACKENDS', 'affine_qparams', 'quantize', 'dequantize', 'QuantizationConfig', 'QuantizedLinearBlock',
            'quantize_model', 'count_quantized', 'save_quantized', 'load_quantized', 'quantized_pipeline']
 
-# %% ../nbs/05_quantization.ipynb #a26772f1
+# %% ../nbs/05_quantization.ipynb #adf7d290
 def affine_qparams(x_min:float, # smallest value to represent
                    x_max:float, # largest value to represent
                    qmin:int=-128, # smallest integer (int8)
@@ -35,7 +35,7 @@ def dequantize(q:torch.Tensor, scale:float, zero_point:int) -> torch.Tensor:
     "The float values that the int8 tensor `q` stands for: `scale * (q - zero_point)`."
     return scale * (q.to(torch.float32) - zero_point)
 
-# %% ../nbs/05_quantization.ipynb #2bc5a63c
+# %% ../nbs/05_quantization.ipynb #937f0de4
 METHODS = ("dynamic", "static", "qat")
 BACKENDS = ("torch.ao", "torchao")
 
@@ -64,7 +64,7 @@ class QuantizationConfig:
     @classmethod
     def qat(cls, epochs:float=1.0, lr:float=2e-5): return cls("qat", qat_epochs=epochs, qat_lr=lr)
 
-# %% ../nbs/05_quantization.ipynb #f1419450
+# %% ../nbs/05_quantization.ipynb #50a9e156
 def _torch_ao():
     import torch.ao.quantization as tq
     return tq
@@ -85,7 +85,7 @@ def _dynamic(model, cfg):
     if cfg.embeddings: _quantize_embeddings(model)
     return _torch_ao().quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8, inplace=True)
 
-# %% ../nbs/05_quantization.ipynb #b9546bbc
+# %% ../nbs/05_quantization.ipynb #3c99e58e
 class QuantizedLinearBlock(nn.Module):
     "An `nn.Linear` between quantize and dequantize stubs, so eager-mode static quantization can replace it."
     def __init__(self, linear:nn.Linear):
@@ -116,7 +116,7 @@ def _static(model, cfg, tokenizer, texts):
     if cfg.embeddings: _quantize_embeddings(model)
     return model
 
-# %% ../nbs/05_quantization.ipynb #50a9e156
+# %% ../nbs/05_quantization.ipynb #b10213ab
 def _qat(model, cfg, tokenizer, texts, labels):
     tq = _torch_ao()
     if texts is None or labels is None or tokenizer is None:
@@ -139,7 +139,7 @@ def _qat(model, cfg, tokenizer, texts, labels):
     if cfg.embeddings: _quantize_embeddings(model)
     return model
 
-# %% ../nbs/05_quantization.ipynb #8d09d205
+# %% ../nbs/05_quantization.ipynb #350423aa
 def quantize_model(model:nn.Module, # a float sequence classifier (not changed: a quantized copy is returned)
                    config:QuantizationConfig|None=None, # what to do; default dynamic int8 with torch.ao
                    tokenizer=None, # for 'static' and 'qat'
@@ -156,7 +156,7 @@ def quantize_model(model:nn.Module, # a float sequence classifier (not changed: 
         if cfg.method == "static": return _static(m, cfg, tokenizer, texts)
         return _qat(m, cfg, tokenizer, texts, labels)
 
-# %% ../nbs/05_quantization.ipynb #350423aa
+# %% ../nbs/05_quantization.ipynb #d49b3fdf
 def count_quantized(model:nn.Module) -> dict:
     "Counts of float `nn.Linear`s, int8 linear layers (torch.ao modules or torchao int8 weights) and quantized embeddings."
     import torch.ao.nn.quantized as nnq, torch.ao.nn.quantized.dynamic as nnqd
@@ -172,7 +172,7 @@ def count_quantized(model:nn.Module) -> dict:
             else: c["float_linear"] += 1
     return c
 
-# %% ../nbs/05_quantization.ipynb #d49b3fdf
+# %% ../nbs/05_quantization.ipynb #cf7e2e2e
 def save_quantized(model:nn.Module, # the quantized model
                    path:str|Path, # folder to write
                    base:str|Path, # the float checkpoint it was made from
