@@ -163,11 +163,14 @@ def _read_table(path:Path):
     suffix = path.suffix.lower()
     if suffix not in _READERS: raise ValueError(f"Data file {path}: unknown format {suffix!r}; use one of {', '.join(_READERS)}.")
     try:
-        if suffix in (".csv", ".tsv"): return pd.read_csv(path, keep_default_na=False, na_values=[""], **_READERS[suffix])
-        try: return pd.read_json(path, **_READERS[suffix])
-        except ValueError: return pd.read_json(path, lines=True)  # a .json file holding JSON Lines
+        # as written: no type guessing ("007" stays "007", labels 1 and 1.5 stay distinct); empty cells are missing
+        if suffix in (".csv", ".tsv"): return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], **_READERS[suffix])
+        try: return pd.read_json(path, dtype=False, **_READERS[suffix])
+        except ValueError: return pd.read_json(path, lines=True, dtype=False)  # a .json file holding JSON Lines
     except (ValueError, UnicodeDecodeError) as e:
         raise ValueError(f"Data file {path} could not be read as {suffix[1:].upper()}: {e}") from None
+
+def _is_table(path:Path) -> bool: return path.suffix.lower() in (".csv", ".tsv")
 
 def _stratified_split(labels:list, validation:float, test:float, seed:int) -> list[str]:
     "A split name for each row: per label, `test` and `validation` shares at random, the rest `train` (at least one row)."
@@ -196,8 +199,11 @@ def load_text_classification(path:str|Path, # a .csv, .tsv, .json or .jsonl file
     missing = [c for c in (text_col, label_col) if c not in df.columns]
     if missing: raise ValueError(f"Data file {path} has no column {' or '.join(map(repr, missing))}; its columns are {list(map(str, df.columns))}. "
                                  "Name the text and label columns (`text_col`/`label_col`, `--text_col`/`--label_col` on the command line).")
-    bad = df.index[df[text_col].isna() | df[label_col].isna()].tolist()
-    if bad: raise ValueError(f"Data file {path}: {len(bad)} rows have no {text_col!r} or no {label_col!r} (first rows: {[i + 2 for i in bad[:5]]} counting the header as row 1). Fill or remove them.")
+    empty = lambda c: df[c].isna() | (df[c].astype(str).str.strip() == "")
+    bad = df.index[empty(text_col) | empty(label_col)].tolist()
+    first = [i + 2 for i in bad[:5]] if _is_table(path) else [i + 1 for i in bad[:5]]
+    if bad: raise ValueError(f"Data file {path}: {len(bad)} rows have an empty {text_col!r} or {label_col!r} (first rows: {first}, "
+                             f"{'counting the header as row 1' if _is_table(path) else 'counting from 1'}). Fill or remove them.")
     texts, labels = df[text_col].astype(str).tolist(), df[label_col].astype(str).tolist()
     names = sorted(set(labels), key=lambda x: (len(x), x) if x.isdigit() else (float("inf"), x))
     if len(names) < 2: raise ValueError(f"Data file {path}: column {label_col!r} holds a single label ({names}); a classifier needs at least two.")

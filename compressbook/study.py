@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_study.ipynb #5f72283e
 from __future__ import annotations
-import base64, inspect, json, os, platform, random, sys, time
+import base64, hashlib, inspect, json, os, platform, random, shutil, sys, time
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict, field, fields, replace
 from datetime import datetime, timezone
@@ -40,6 +40,7 @@ class StudyConfig:
     student_layers:list|None = None # teacher layers the student keeps; None: 1, 3, 5, ... (the chapter's choice)
     search_trials:int = 0 # Optuna trials of the distillation search (0: no search, `distil_params` as they are)
     search_epochs:tuple = (4, 6) # epochs range searched
+    search_lr:tuple = (5e-5, 3e-4) # learning-rate range searched (log-uniform)
     distil_params:dict = field(default_factory=lambda: dict(epochs=6, alpha=0.646, temperature=9.31, lr=2.47e-4)) # the chapter's best
     oos_weight:float|None = None # out-of-scope class weight; None: match the test split's share of `oos` (1 without `oos`)
     prune_heads:int = 8 # attention heads kept per layer by structured pruning
@@ -65,13 +66,16 @@ class StudyConfig:
         if self.search_trials < 0: raise ValueError(f"search_trials must be >= 0, got {self.search_trials}.")
         if self.teacher and self.max_labels: raise ValueError("max_labels would change the label set of the given --teacher; leave it out when you pass a fine-tuned teacher.")
         if self.teacher_epochs <= 0 or self.prune_epochs <= 0: raise ValueError("teacher_epochs and prune_epochs must be > 0.")
+        if self.n_runs < 1: raise ValueError(f"n_runs must be >= 1, got {self.n_runs}.")
+        if self.prune_heads < 1 or self.prune_neurons < 1: raise ValueError("prune_heads and prune_neurons must be >= 1.")
+        self.search_lr = tuple(self.search_lr)
     @property
     def key(self) -> dict:
         "The settings that decide the study's artifacts (all but the steps and the benchmark's run count)."
         return {k: v for k, v in asdict(self).items() if k not in ("steps", "n_runs", "preset")}
 
 PRESETS = {
-    "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=2, search_epochs=(3, 5),
+    "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=2, search_epochs=(3, 5), search_lr=(2e-4, 1e-3),
                   distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50),
     "full": dict(search_trials=3, search_epochs=(4, 6)),
 }
@@ -131,9 +135,8 @@ def _cache_in(folder:Path):
         if old is None: os.environ.pop(CACHE_ENV, None)
         else: os.environ[CACHE_ENV] = old
 
-def _check_teacher(path:str, ds) -> str:
-    "The folder of the fine-tuned classifier `path`, checked against the data's labels."
-    import transformers
+def _check_teacher(path:str, ds):
+    "The folder of the fine-tuned classifier `path`, checked against the data's labels, and the data with the teacher's label ids."
     from transformers import AutoConfig
     folder = backbone_path(path)
     try: conf = AutoConfig.from_pretrained(folder)
@@ -146,9 +149,8 @@ def _check_teacher(path:str, ds) -> str:
     if sorted(theirs) != sorted(names):
         raise ValueError(f"Teacher {path} predicts {conf.num_labels} labels ({theirs[:4]}...) but the data has {len(names)} ({names[:4]}...): "
                          "they must be the same label names.")
-    if theirs != names:
-        raise ValueError(f"Teacher {path} has the data's labels in another order; relabel the data in the teacher's order: {theirs[:6]}...")
-    return folder
+    if theirs != names: ds = ds.align_labels_with_mapping({n: i for i, n in enumerate(theirs)}, "intent")  # the teacher's ids
+    return folder, ds
 
 def _student_layers(cfg:StudyConfig, teacher:str) -> list[int]:
     from transformers import AutoConfig
@@ -165,7 +167,7 @@ def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> Pat
                          oos_weight=oos_weight, seed=cfg.seed, **cfg.distil_params)
     if not cfg.search_trials: return distil(base, teacher, out/"student", data_path=ds)
     storage = f"sqlite:///{out/'search.db'}"
-    study = run_study(distillation_objective(teacher, base, SearchSpace(epochs=cfg.search_epochs), ds), cfg.search_trials,
+    study = run_study(distillation_objective(teacher, base, SearchSpace(epochs=cfg.search_epochs, lr=cfg.search_lr), ds), cfg.search_trials,
                       "distillation", storage, seed=cfg.seed)
     best = DistillConfig(**study.best_trial.user_attrs["config"])
     return distil(best, teacher, data_path=ds)  # the best trial's student, saved in the study's cache
@@ -177,7 +179,8 @@ def _quantize(model_dir:str, out:Path):
     from compressbook.models import load_tokenizer
     from compressbook.quantization import QuantizationConfig, quantize_model, quantized_pipeline, load_quantized
     qcfg = QuantizationConfig.dynamic(embeddings=True)
-    if (out/"model.pt").exists():
+    spec = out/"quantization.json"  # written last: with it, the folder is complete; its `base` says which model it holds
+    if (out/"model.pt").exists() and spec.exists() and json.loads(spec.read_text())["base"] == str(model_dir):
         pipe = load_quantized(out)
         pipe.model_path, pipe.serving_spec = out/"model.pt", lambda: ("compressbook.quantization:load_quantized", str(out))
         return pipe
@@ -189,14 +192,17 @@ def _onnx(model_dir:str, out:Path, texts:list[str]) -> Path:
     from transformers import AutoModelForSequenceClassification
     from compressbook.models import load_tokenizer
     from compressbook.ort import export_onnx, optimize_onnx, quantize_onnx, OrtQuantizationConfig, validate_onnx
-    final = out/"int8"
-    if (final/"config.json").exists(): return final
+    final, source = out/"int8", out/"source.json"  # `source` (written last) says which model the folder was made from
+    if (final/"config.json").exists() and source.exists() and json.loads(source.read_text())["base"] == str(model_dir): return final
     model, tok = AutoModelForSequenceClassification.from_pretrained(model_dir).eval(), load_tokenizer(model_dir)
     exported = export_onnx(model, tok, out/"fp32", texts=texts)
-    fused = optimize_onnx(exported, out/"fused")
+    fused = optimize_onnx(exported, out/"fused", require=False)  # fuses what ORT knows (BERT-like models: all); checked against the export
     q = quantize_onnx(fused, out/"int8.tmp", OrtQuantizationConfig(per_channel=True))
     validate_onnx(q, model, tok, texts, atol=None, min_agreement=0.9)
+    source.unlink(missing_ok=True)
+    if final.exists(): shutil.rmtree(final)
     os.replace(q, final)
+    _atomic_write(source, json.dumps({"base": str(model_dir)}))
     return final
 
 def _prune(cfg:StudyConfig, model_dir:str, teacher:str, ds, out:Path, oos_weight:float) -> Path:
@@ -208,7 +214,9 @@ def _prune(cfg:StudyConfig, model_dir:str, teacher:str, ds, out:Path, oos_weight
                          f"{conf.num_attention_heads} heads and {conf.intermediate_size} neurons per layer.")
     pcfg = StructuredPruningConfig(heads=cfg.prune_heads, neurons=cfg.prune_neurons, epochs=cfg.prune_epochs,
                                    oos_weight=oos_weight, seed=cfg.seed)
-    return prune(pcfg, model_dir, teacher, out/"pruned", data_path=ds)
+    info = out/"pruned"/"compressbook.json"  # a pruned model of another model (the teacher, before a student existed) is redone
+    stale = info.exists() and json.loads(info.read_text()).get("student") != str(model_dir)
+    return prune(pcfg, model_dir, teacher, out/"pruned", retrain=stale, data_path=ds)
 
 # %% ../nbs/08_study.ipynb #c1c45763
 _NUMERIC = ("accuracy", "size_mb", "time_p50_ms")
@@ -262,7 +270,7 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
     out = Path(out)
     res, state = check_results(out/"results.json"), json.loads((out/"study.json").read_text())
     if not res: raise ValueError(f"{out/'results.json'} holds no results yet: run the study first.")
-    baseline = next((n for n in res if n.startswith("Teacher")), None)
+    baseline = "Teacher" if "Teacher" in res else None
     fig = plot_metrics(res, path=out/"pareto.png"); plt.close(fig)
     cfg, env, steps = state["config"], state["environment"], state["steps"]
     data = cfg["data"] or "CLINC150 (plus)"
@@ -289,47 +297,89 @@ def _atomic_write(path:Path, text:str):
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp"); tmp.write_text(text); os.replace(tmp, path)
 
 # %% ../nbs/08_study.ipynb #babc95a2
+def _fingerprint(ds) -> str:
+    "A hash of every split's texts and labels: the same data, whatever file or folder it came from."
+    h = hashlib.sha1()
+    for s in SPLITS:
+        h.update(json.dumps([list(ds[s]["text"]), list(ds[s]["intent"]), ds[s].features["intent"].names]).encode())
+    return h.hexdigest()[:16]
+
 def _state(out:Path, cfg:StudyConfig, ds) -> dict:
     f = out/"study.json"
-    state = json.loads(f.read_text()) if f.exists() else {"steps": {}}
-    if "config" in state and state["steps"]:  # a folder with finished steps keeps its settings
+    try: state = json.loads(f.read_text()) if f.exists() else {"steps": {}}
+    except json.JSONDecodeError as e: raise ValueError(f"{f} is not valid JSON ({e.msg}, line {e.lineno}): repair it, or delete the study folder to start again.") from None
+    if not isinstance(state.get("steps"), dict): raise ValueError(f"{f} has no 'steps' record: it was not written by compressbook study, or was edited. Repair it or use another --out folder.")
+    started = state["steps"] or any((out/n).exists() for n in ("teacher", "teacher.run", "cache", "search.db"))
+    fp = _fingerprint(ds)
+    if started and state.get("data_fingerprint", fp) != fp:
+        raise ValueError(f"The study folder {out} was made from other data (the texts or labels changed). Use another --out folder, or delete this one to start again.")
+    if "config" in state and started:  # a folder where work was done keeps its settings
         old = {k: v for k, v in state["config"].items() if k not in ("steps", "n_runs", "preset")}
         new = json.loads(json.dumps(cfg.key))
         diff = {k: (old[k], new.get(k)) for k in old if old[k] != new.get(k) and k in new}  # settings added in later versions: not a change
         if diff: raise ValueError(f"The study folder {out} holds a study with other settings ({'; '.join(f'{k}: {a!r} there, {b!r} now' for k, (a, b) in sorted(diff.items()))}). "
                                   "Use another --out folder, or delete this one to start again.")
     names = ds["train"].features["intent"].names
-    state |= dict(config=asdict(cfg), environment=environment(), finished=None,
+    state |= dict(config=asdict(cfg), environment=environment(), finished=None, data_fingerprint=fp,
                   data=dict(labels=len(names), **{s: len(d) for s, d in ds.items()}))
     return state
 
 def _save_state(out:Path, state:dict): _atomic_write(out/"study.json", json.dumps(state, indent=1, default=str))
 
-def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:bool=False):
-    "Benchmark `pipe` on the test split into the study's results, unless this artifact's row is already there."
+def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:bool=False, base:str|None=None):
+    "Benchmark `pipe` on the test split into the study's results, unless the row of this artifact (made from `base`) is already there."
     from compressbook.benchmark import PerformanceBenchmark, save_results
     from compressbook.ort import OnnxPerformanceBenchmark
     res = check_results(out/"results.json")
-    if res.get(name, {}).get("artifact") == str(artifact): return res[name]
+    old = res.get(name, {})
+    if old.get("artifact") == str(artifact) and old.get("base", base) == base: return old
     small = cfg.preset == "quick"
     kw = dict(n_runs=cfg.n_runs, n_sample=min(50 if small else 200, len(ds["test"])), n_throughput=64 if small else 256, seed=cfg.seed)
     row = (OnnxPerformanceBenchmark if onnx else PerformanceBenchmark)(pipe, ds["test"], name, **kw).run_benchmark()
-    row[name]["artifact"] = str(artifact)
-    save_results(row, out/"results.json")
+    row[name] |= dict(artifact=str(artifact), base=base)
+    res = save_results(row, out/"results.json")
+    stale = [n for n, r in res.items() if n != name and r.get("artifact") == str(artifact) and r.get("base") != base]
+    if stale:  # rows of a model this folder no longer holds (e.g. the teacher's int8 model, before the student existed)
+        from compressbook.benchmark import _locked
+        with _locked(out):
+            kept = {n: r for n, r in check_results(out/"results.json").items() if n not in stale}
+            _atomic_write(out/"results.json", json.dumps(kept, indent=1))
+        print(f"removed results of models no longer in the study folder: {stale}")
     return row[name]
 
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
               out:str|Path="compressbook-study", # the study's folder: artifacts, results.json, report
              ) -> Path:
     "Run the study `cfg` in `out` (resuming what is there), benchmark every model, write the report; return the report's path."
+    out = Path(out).resolve(); out.mkdir(parents=True, exist_ok=True)
+    with _exclusive(out): return _run(cfg, out)
+
+@contextmanager
+def _exclusive(out:Path):
+    "Hold a lock on the study folder: two processes working on one study would overwrite each other's checkpoints."
+    try: import fcntl
+    except ImportError: yield; return  # no POSIX locks on this platform
+    fd = os.open(out/".lock", os.O_RDWR | os.O_CREAT)  # a file of its own: `save_results` locks the folder itself while it writes
+    try:
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError: raise ValueError(f"Another process is running a study in {out}; wait for it, or use another --out folder.") from None
+        yield
+    finally: os.close(fd)
+
+def _run(cfg:StudyConfig, out:Path) -> Path:
     from tqdm.auto import tqdm
-    from transformers import pipeline
+    from transformers import pipeline, AutoConfig
     from compressbook.models import TeacherConfig, train_teacher
     from compressbook.pruning import pruned_pipeline
     from compressbook.ort import OnnxPipeline
-    out = Path(out).resolve(); out.mkdir(parents=True, exist_ok=True)
     check_results(out/"results.json")  # a broken results file stops the study before any work
     ds = study_data(cfg)
+    if cfg.teacher: teacher_dir, ds = _check_teacher(cfg.teacher, ds)
+    if "prune" in cfg.steps and not cfg.student:  # fail now rather than after the training steps
+        conf = AutoConfig.from_pretrained(teacher_dir if cfg.teacher else backbone_path(cfg.backbone))
+        if cfg.prune_heads > conf.num_attention_heads or cfg.prune_neurons > conf.intermediate_size:
+            raise ValueError(f"prune_heads={cfg.prune_heads}, prune_neurons={cfg.prune_neurons}: the model has only {conf.num_attention_heads} heads "
+                             f"and {conf.intermediate_size} feed-forward neurons per layer; pass smaller --prune_heads/--prune_neurons.")
     state = _state(out, cfg, ds); _save_state(out, state)
     oos_weight = cfg.oos_weight if cfg.oos_weight is not None else oos_class_weight(ds)
     texts = list(ds["validation"].shuffle(seed=cfg.seed).select(range(min(64, len(ds["validation"]))))["text"])
@@ -344,7 +394,7 @@ def run_study(cfg:StudyConfig, # what to run (see `preset`)
         for step in bar:
             bar.set_postfix_str(step); t0 = time.perf_counter()
             if step == "teacher":
-                if cfg.teacher: teacher = _check_teacher(cfg.teacher, ds)
+                if cfg.teacher: teacher = teacher_dir
                 else: teacher = str(train_teacher(TeacherConfig(backbone=cfg.backbone, epochs=cfg.teacher_epochs, lr=cfg.teacher_lr, seed=cfg.seed),
                                                   out/"teacher", data_path=ds))
                 _benchmark("Teacher", clf(teacher), teacher, ds, cfg, out)
@@ -361,15 +411,15 @@ def run_study(cfg:StudyConfig, # what to run (see `preset`)
                 done(step, student, t0)
             elif step == "quantize":
                 pipe = _quantize(base, out/"quantized")
-                _benchmark(f"{who} int8 (PyTorch dynamic)", pipe, out/"quantized", ds, cfg, out)
+                _benchmark(f"{who} int8 (PyTorch dynamic)", pipe, out/"quantized", ds, cfg, out, base=base)
                 done(step, out/"quantized", t0)
             elif step == "onnx":
                 final = _onnx(base, out/"onnx", texts)
-                _benchmark(f"{who} int8 (ONNX Runtime)", OnnxPipeline(final), final, ds, cfg, out, onnx=True)
+                _benchmark(f"{who} int8 (ONNX Runtime)", OnnxPipeline(final), final, ds, cfg, out, onnx=True, base=base)
                 done(step, final, t0)
             elif step == "prune":
                 pruned = _prune(cfg, base, teacher, ds, out, oos_weight)
-                _benchmark(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out)
+                _benchmark(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
                 done(step, pruned, t0)
     run["seconds"] = round(time.perf_counter() - t_start, 1)
     state["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds"); _save_state(out, state)
@@ -390,12 +440,14 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
               search_trials:int=None, # Optuna trials of the distillation search (0: the chapter's best hyperparameters)
               teacher_epochs:float=None, # teacher fine-tuning epochs
               max_labels:int=None, # keep only this many labels (a smaller problem, for a try-out)
+              prune_heads:int=None, # attention heads kept per layer by structured pruning (default 8)
+              prune_neurons:int=None, # feed-forward neurons kept per layer by structured pruning (default 768)
               n_runs:int=None, # timed runs of the latency query per model
              ):
     "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning), benchmark every model and write a report."
     given = {k: v for k, v in dict(steps=steps, data=data, text_col=text_col, label_col=label_col, data_dir=data_dir, backbone=backbone,
              teacher=teacher, student=student, search_trials=search_trials, teacher_epochs=teacher_epochs, max_labels=max_labels,
-             n_runs=n_runs).items() if v is not None}
+             prune_heads=prune_heads, prune_neurons=prune_neurons, n_runs=n_runs).items() if v is not None}
     if teacher and preset == "quick" and max_labels is None: given["max_labels"] = None  # keep the teacher's label set
     try: cfg = _preset(preset, **given)
     except ValueError as e: sys.exit(f"compressbook study: {e}")
