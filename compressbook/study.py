@@ -15,7 +15,7 @@ from .models import DEFAULT_BACKBONE, CACHE_ENV, backbone_path
 
 # %% auto #0
 __all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'study_data', 'oos_class_weight', 'check_results', 'environment',
-           'write_report', 'run_study', 'study_cli', 'main']
+           'markdown_table', 'write_report', 'run_study', 'study_cli', 'main']
 
 # %% ../nbs/08_study.ipynb #f735947e
 STEPS = ("teacher", "distil", "quantize", "onnx", "prune")  # in the order they run
@@ -248,8 +248,10 @@ def environment() -> dict:
 _REPORT_COLUMNS = {"accuracy": "accuracy", "oos_recall": "OOS recall", "size_mb": "size (MB)", "time_p50_ms": "p50 (ms)",
                    "time_p95_ms": "p95 (ms)", "qps_bs32": "q/s @32", "peak_rss_mb": "peak RSS (MB)"}
 
-def _md_table(res:dict, baseline:str|None) -> str:
-    "A Markdown table of `res`, with speed-up and size ratios against `baseline`."
+def markdown_table(res:dict, # study results, `{model: metrics}` (see `check_results`)
+                   baseline:str|None=None, # the row the speed-up and size ratios are against (None: no ratios)
+                  ) -> str:
+    "The report's Markdown table of `res`: accuracy, OOS recall, size, latency, throughput, memory and ratios to `baseline`."
     cols = [c for c in _REPORT_COLUMNS if any(c in r for r in res.values())]
     head = ["model", *(_REPORT_COLUMNS[c] for c in cols)] + (["speed-up", "smaller"] if baseline else [])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -280,7 +282,7 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           f"{sum(s['seconds'] for s in steps.values()) / 60:.1f} min of steps, benchmarks included, over {len(state.get('runs', []))} run(s) of the command.", "",
           "## Results", "", "Accuracy on the test split; latency of one query (p50, p95) and throughput at batch 32 on this machine, "
           "measured one model after another; size on disk; peak memory of a fresh process serving the model. "
-          + (f"Ratios are against `{baseline}`." if baseline else ""), "", _md_table(res, baseline), "", "![Accuracy against latency](pareto.png)", "",
+          + (f"Ratios are against `{baseline}`." if baseline else ""), "", markdown_table(res, baseline), "", "![Accuracy against latency](pareto.png)", "",
           "## Steps", "", "| step | minutes | result |", "|---|---|---|",
           *[f"| {k} | {v['seconds'] / 60:.1f} | `{v['path']}` |" for k, v in steps.items()], "",
           "## Machine", "", "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in env.items()], "",
@@ -425,7 +427,7 @@ def _run(cfg:StudyConfig, out:Path) -> Path:
     state["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds"); _save_state(out, state)
     return write_report(out)
 
-# %% ../nbs/08_study.ipynb #76edc78d
+# %% ../nbs/08_study.ipynb #47552363
 @call_parse
 def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) or 'full' (the book's study, under an hour on 2 cores)
               out:str="compressbook-study", # the study's folder: models, results.json, pareto.png, report.md/.html; rerun to resume
