@@ -78,7 +78,15 @@ class Page:
 
     def markdown(self, text:str) -> str:
         text = re.sub(r'\{target="_blank"[^}]*\}', "", text)  # Quarto link attributes
-        return self.md.render(text)
+        return re.sub(r'<img src="(?!https?:|data:)([^"]+)"', self.local_image, self.md.render(text))
+
+    def local_image(self, m) -> str:
+        "Copy an image a Markdown cell links (relative to nbs/, e.g. ../results/x.png) into the site's images folder."
+        src = (root/"nbs"/m.group(1)).resolve()
+        if not src.is_file(): return m.group(0)  # left as it is: the browser test reports it
+        name = f"{self.stem}-{hashlib.sha1(src.read_bytes()).hexdigest()[:10]}{src.suffix}"
+        shutil.copyfile(src, self.images/name)
+        return f'<img src="images/{name}"'
 
     def output(self, o:dict) -> str:
         if o.get("output_type") == "stream":
