@@ -208,10 +208,10 @@ def compute_memory(self:PerformanceBenchmark) -> dict:
         return json.loads(r.stdout.strip().splitlines()[-1])
 
 # %% ../nbs/03_benchmark.ipynb #86fc4728
-def _versions():
+def _versions(packages=("torch", "transformers", "onnxruntime", "torchao", "compressbook")):
     import importlib.metadata as md
     out = {}
-    for p in ("torch", "transformers", "onnxruntime", "torchao", "compressbook"):
+    for p in packages:
         try: out[p] = md.version(p)
         except md.PackageNotFoundError: pass
     return out

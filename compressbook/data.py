@@ -201,9 +201,9 @@ def load_text_classification(path:str|Path, # a .csv, .tsv, .json or .jsonl file
                                  "Name the text and label columns (`text_col`/`label_col`, `--text_col`/`--label_col` on the command line).")
     empty = lambda c: df[c].isna() | (df[c].astype(str).str.strip() == "")
     bad = df.index[empty(text_col) | empty(label_col)].tolist()
-    first = [i + 2 for i in bad[:5]] if _is_table(path) else [i + 1 for i in bad[:5]]
-    if bad: raise ValueError(f"Data file {path}: {len(bad)} rows have an empty {text_col!r} or {label_col!r} (first rows: {first}, "
-                             f"{'counting the header as row 1' if _is_table(path) else 'counting from 1'}). Fill or remove them.")
+    table = _is_table(path)  # rows counted as a reader sees them: after the header line in CSV/TSV, from 1 in JSON
+    if bad: raise ValueError(f"Data file {path}: {len(bad)} rows have an empty {text_col!r} or {label_col!r} (first rows: {[i + 1 + table for i in bad[:5]]}, "
+                             f"{'counting the header as row 1' if table else 'counting from 1'}). Fill or remove them.")
     texts, labels = df[text_col].astype(str).tolist(), df[label_col].astype(str).tolist()
     names = sorted(set(labels), key=lambda x: (len(x), x) if x.isdigit() else (float("inf"), x))
     if len(names) < 2: raise ValueError(f"Data file {path}: column {label_col!r} holds a single label ({names}); a classifier needs at least two.")
@@ -212,10 +212,10 @@ def load_text_classification(path:str|Path, # a .csv, .tsv, .json or .jsonl file
         unknown = sorted({str(v) for v, s in zip(df[split_col], splits) if s is None})
         if unknown: raise ValueError(f"Data file {path}: column {split_col!r} has values {unknown[:5]}; use train, validation and test.")
     else: splits = _stratified_split(labels, validation, test, seed)
-    features = _features(names)
+    features, ids = _features(names), {n: i for i, n in enumerate(names)}
     def part(name):
         rows = [i for i, s in enumerate(splits) if s == name]
-        return Dataset.from_dict({"text": [texts[i] for i in rows], "intent": [names.index(labels[i]) for i in rows]}, features=features)
+        return Dataset.from_dict({"text": [texts[i] for i in rows], "intent": [ids[labels[i]] for i in rows]}, features=features)
     ds = DatasetDict({s: part(s) for s in ("train", "validation", "test")})
     empty = [s for s, d in ds.items() if len(d) == 0]
     if empty: raise ValueError(f"Data file {path}: split(s) {empty} are empty. Add rows to them, or (without a {split_col!r} column) give a larger file.")

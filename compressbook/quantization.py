@@ -202,7 +202,13 @@ def load_quantized(path:str|Path):
             tq.convert(model.eval(), inplace=True)
             if cfg.embeddings: _quantize_embeddings(model)
         model.load_state_dict(torch.load(Path(path)/"model.pt", weights_only=False))
-    return pipeline("text-classification", model=model, tokenizer=tok, device="cpu")
+    return _servable(pipeline("text-classification", model=model, tokenizer=tok, device="cpu"), path)
+
+def _servable(pipe, path):
+    "Give `pipe` what the benchmark reads: the weights file (`model_path`) and how a fresh process reloads it (`serving_spec`)."
+    pipe.model_path = Path(path)/"model.pt"
+    pipe.serving_spec = lambda: ("compressbook.quantization:load_quantized", str(path))
+    return pipe
 
 def quantized_pipeline(model:nn.Module, # the quantized model
                        tokenizer, # its tokenizer
@@ -213,7 +219,4 @@ def quantized_pipeline(model:nn.Module, # the quantized model
     "A `transformers` pipeline serving `model`, with `model_path` and `serving_spec` for the benchmark."
     from transformers import pipeline
     path = save_quantized(model, path, base, config)
-    pipe = pipeline("text-classification", model=model, tokenizer=tokenizer, device="cpu")
-    pipe.model_path = path/"model.pt"
-    pipe.serving_spec = lambda: ("compressbook.quantization:load_quantized", str(path))
-    return pipe
+    return _servable(pipeline("text-classification", model=model, tokenizer=tokenizer, device="cpu"), path)

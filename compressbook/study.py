@@ -6,7 +6,7 @@
 from __future__ import annotations
 import base64, hashlib, inspect, json, os, platform, random, shutil, sys, time
 from contextlib import contextmanager
-from dataclasses import dataclass, asdict, field, fields, replace
+from dataclasses import dataclass, asdict, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser
@@ -72,7 +72,9 @@ class StudyConfig:
     @property
     def key(self) -> dict:
         "The settings that decide the study's artifacts (all but the steps and the benchmark's run count)."
-        return {k: v for k, v in asdict(self).items() if k not in ("steps", "n_runs", "preset")}
+        return _artifact_settings(asdict(self))
+
+def _artifact_settings(config:dict) -> dict: return {k: v for k, v in config.items() if k not in ("steps", "n_runs", "preset")}
 
 PRESETS = {
     "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=2, search_epochs=(3, 5), search_lr=(2e-4, 1e-3),
@@ -180,10 +182,7 @@ def _quantize(model_dir:str, out:Path):
     from compressbook.quantization import QuantizationConfig, quantize_model, quantized_pipeline, load_quantized
     qcfg = QuantizationConfig.dynamic(embeddings=True)
     spec = out/"quantization.json"  # written last: with it, the folder is complete; its `base` says which model it holds
-    if (out/"model.pt").exists() and spec.exists() and json.loads(spec.read_text())["base"] == str(model_dir):
-        pipe = load_quantized(out)
-        pipe.model_path, pipe.serving_spec = out/"model.pt", lambda: ("compressbook.quantization:load_quantized", str(out))
-        return pipe
+    if (out/"model.pt").exists() and spec.exists() and json.loads(spec.read_text())["base"] == str(model_dir): return load_quantized(out)
     model = quantize_model(AutoModelForSequenceClassification.from_pretrained(model_dir).eval(), qcfg)
     return quantized_pipeline(model, load_tokenizer(model_dir), out, model_dir, qcfg)
 
@@ -205,13 +204,17 @@ def _onnx(model_dir:str, out:Path, texts:list[str]) -> Path:
     _atomic_write(source, json.dumps({"base": str(model_dir)}))
     return final
 
-def _prune(cfg:StudyConfig, model_dir:str, teacher:str, ds, out:Path, oos_weight:float) -> Path:
-    from compressbook.pruning import StructuredPruningConfig, prune
+def _check_prune_sizes(cfg:StudyConfig, model_dir:str):
+    "Structured pruning keeps `prune_heads` heads and `prune_neurons` neurons: the model in `model_dir` must have that many."
     from transformers import AutoConfig
     conf = AutoConfig.from_pretrained(model_dir)
     if cfg.prune_heads > conf.num_attention_heads or cfg.prune_neurons > conf.intermediate_size:
-        raise ValueError(f"prune_heads={cfg.prune_heads}, prune_neurons={cfg.prune_neurons}: the model has only "
-                         f"{conf.num_attention_heads} heads and {conf.intermediate_size} neurons per layer.")
+        raise ValueError(f"prune_heads={cfg.prune_heads}, prune_neurons={cfg.prune_neurons}: the model has only {conf.num_attention_heads} heads "
+                         f"and {conf.intermediate_size} feed-forward neurons per layer; pass smaller --prune_heads/--prune_neurons.")
+
+def _prune(cfg:StudyConfig, model_dir:str, teacher:str, ds, out:Path, oos_weight:float) -> Path:
+    from compressbook.pruning import StructuredPruningConfig, prune
+    _check_prune_sizes(cfg, model_dir)  # a --student checkpoint may be narrower than the teacher
     pcfg = StructuredPruningConfig(heads=cfg.prune_heads, neurons=cfg.prune_neurons, epochs=cfg.prune_epochs,
                                    oos_weight=oos_weight, seed=cfg.seed)
     info = out/"pruned"/"compressbook.json"  # a pruned model of another model (the teacher, before a student existed) is redone
@@ -237,13 +240,9 @@ def check_results(path:str|Path) -> dict:
 # %% ../nbs/08_study.ipynb #46701953
 def environment() -> dict:
     "The machine and libraries the study ran on: CPU, ISA flags, threads, Python and library versions."
-    import importlib.metadata as md
-    from compressbook.benchmark import cpu_info
-    env = cpu_info() | dict(python=platform.python_version(), platform=platform.platform())
-    for p in ("torch", "transformers", "datasets", "optuna", "onnxruntime", "onnx", "torchao", "compressbook"):
-        try: env[f"version_{p}"] = md.version(p)
-        except md.PackageNotFoundError: pass
-    return env
+    from compressbook.benchmark import cpu_info, _versions
+    versions = _versions(("torch", "transformers", "datasets", "optuna", "onnxruntime", "onnx", "torchao", "compressbook"))
+    return cpu_info() | dict(python=platform.python_version(), platform=platform.platform()) | {f"version_{p}": v for p, v in versions.items()}
 
 _REPORT_COLUMNS = {"accuracy": "accuracy", "oos_recall": "OOS recall", "size_mb": "size (MB)", "time_p50_ms": "p50 (ms)",
                    "time_p95_ms": "p95 (ms)", "qps_bs32": "q/s @32", "peak_rss_mb": "peak RSS (MB)"}
@@ -316,7 +315,7 @@ def _state(out:Path, cfg:StudyConfig, ds) -> dict:
     if started and state.get("data_fingerprint", fp) != fp:
         raise ValueError(f"The study folder {out} was made from other data (the texts or labels changed). Use another --out folder, or delete this one to start again.")
     if "config" in state and started:  # a folder where work was done keeps its settings
-        old = {k: v for k, v in state["config"].items() if k not in ("steps", "n_runs", "preset")}
+        old = _artifact_settings(state["config"])
         new = json.loads(json.dumps(cfg.key))
         diff = {k: (old[k], new.get(k)) for k in old if old[k] != new.get(k) and k in new}  # settings added in later versions: not a change
         if diff: raise ValueError(f"The study folder {out} holds a study with other settings ({'; '.join(f'{k}: {a!r} there, {b!r} now' for k, (a, b) in sorted(diff.items()))}). "
@@ -370,7 +369,7 @@ def _exclusive(out:Path):
 
 def _run(cfg:StudyConfig, out:Path) -> Path:
     from tqdm.auto import tqdm
-    from transformers import pipeline, AutoConfig
+    from transformers import pipeline
     from compressbook.models import TeacherConfig, train_teacher
     from compressbook.pruning import pruned_pipeline
     from compressbook.ort import OnnxPipeline
@@ -378,10 +377,7 @@ def _run(cfg:StudyConfig, out:Path) -> Path:
     ds = study_data(cfg)
     if cfg.teacher: teacher_dir, ds = _check_teacher(cfg.teacher, ds)
     if "prune" in cfg.steps and not cfg.student:  # fail now rather than after the training steps
-        conf = AutoConfig.from_pretrained(teacher_dir if cfg.teacher else backbone_path(cfg.backbone))
-        if cfg.prune_heads > conf.num_attention_heads or cfg.prune_neurons > conf.intermediate_size:
-            raise ValueError(f"prune_heads={cfg.prune_heads}, prune_neurons={cfg.prune_neurons}: the model has only {conf.num_attention_heads} heads "
-                             f"and {conf.intermediate_size} feed-forward neurons per layer; pass smaller --prune_heads/--prune_neurons.")
+        _check_prune_sizes(cfg, teacher_dir if cfg.teacher else backbone_path(cfg.backbone))
     state = _state(out, cfg, ds); _save_state(out, state)
     oos_weight = cfg.oos_weight if cfg.oos_weight is not None else oos_class_weight(ds)
     texts = list(ds["validation"].shuffle(seed=cfg.seed).select(range(min(64, len(ds["validation"]))))["text"])
