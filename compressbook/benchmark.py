@@ -133,21 +133,29 @@ def compare_latency(pipelines:dict, # name -> pipeline (any callable on one quer
                     queries:list[str], # real queries; each one is timed on every pipeline
                     rounds:int=5, # passes over `queries`
                     warmup:int=20, # untimed calls of each pipeline first
+                    block:int=1, # queries timed on one pipeline before switching: 1 interleaves query by query (cold caches)
+                    block_warmup:int=5, # with `block > 1`, untimed calls at the start of every block (they warm the caches)
                    ) -> dict:
-    "Latency statistics (ms) of each pipeline, timed query by query in alternation so that the machine's drift hits all alike."
+    "Latency statistics (ms) of each pipeline, timed in alternation (query by query, or in blocks of `block` queries) so that the machine's drift hits all alike."
     from tqdm.auto import tqdm
     if not pipelines or not queries: raise ValueError("compare_latency needs at least one pipeline and one query.")
+    if block < 1: raise ValueError(f"block must be at least 1, got {block}.")
+    if block > 1 and not 0 <= block_warmup < min(block, len(queries)):
+        raise ValueError(f"block_warmup must be in [0, {min(block, len(queries))}) so that every block times some calls, got {block_warmup}.")
+    skip = block_warmup if block > 1 else 0
     ts = {n: [] for n in pipelines}
     for p in pipelines.values():
         for q in queries[:warmup]: p(q)
     names = list(pipelines)
-    for r in tqdm(range(rounds), desc="interleaved latency", leave=False):
-        for q in queries:
+    for r in tqdm(range(rounds), desc="interleaved latency" if block == 1 else f"latency in blocks of {block}", leave=False):
+        for b in range(0, len(queries), block):
             for n in (names if r % 2 == 0 else names[::-1]):
-                t0 = time.perf_counter(); pipelines[n](q); ts[n].append(time.perf_counter() - t0)
+                for j, q in enumerate(queries[b:b+block]):
+                    t0 = time.perf_counter(); pipelines[n](q); dt = time.perf_counter() - t0
+                    if j >= skip: ts[n].append(dt)
     return {n: latency_stats(v) | {"n_calls": len(v)} for n, v in ts.items()}
 
-# %% ../nbs/03_benchmark.ipynb #46e67b0b
+# %% ../nbs/03_benchmark.ipynb #36768a48
 @patch
 def compute_throughput(self:PerformanceBenchmark) -> dict:
     "Queries per second over `n_throughput` real test queries at each of `batch_sizes`."
@@ -161,7 +169,7 @@ def compute_throughput(self:PerformanceBenchmark) -> dict:
         res[f"qps_bs{bs}"] = len(texts) / (time.perf_counter() - t0)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #7a95caee
+# %% ../nbs/03_benchmark.ipynb #baad7ed4
 def load_text_classifier(path:str):
     "A `transformers` text-classification pipeline for the model saved in `path`, on the CPU."
     from transformers import pipeline
@@ -207,7 +215,7 @@ def compute_memory(self:PerformanceBenchmark) -> dict:
         if r.returncode: raise RuntimeError(f"The serving process failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         return json.loads(r.stdout.strip().splitlines()[-1])
 
-# %% ../nbs/03_benchmark.ipynb #86fc4728
+# %% ../nbs/03_benchmark.ipynb #f4c8d527
 def _versions(packages=("torch", "transformers", "onnxruntime", "torchao", "compressbook")):
     import importlib.metadata as md
     out = {}
@@ -228,7 +236,7 @@ def run_benchmark(self:PerformanceBenchmark) -> dict:
               **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in _versions().items()})
     return {self.optim_type: m}
 
-# %% ../nbs/03_benchmark.ipynb #ae16eaff
+# %% ../nbs/03_benchmark.ipynb #eed75627
 RESULTS_ENV = "COMPRESSBOOK_RESULTS"  # environment variable: path of the shared results JSON
 
 def results_path() -> Path:
@@ -277,7 +285,7 @@ def save_results(metrics:dict, # `{optim_type: metrics}`, as `run_benchmark` ret
         os.replace(tmp, path)
     return res
 
-# %% ../nbs/03_benchmark.ipynb #f4cb631a
+# %% ../nbs/03_benchmark.ipynb #16c86b63
 TABLE_COLUMNS = {"accuracy": "accuracy", "in_scope_accuracy": "in-scope acc.", "oos_recall": "OOS recall",
                  "size_mb": "size (MB)", "time_avg_ms": "latency mean (ms)", "time_std_ms": "latency std (ms)",
                  "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)", "time_p99_ms": "p99 (ms)",
@@ -293,7 +301,7 @@ def results_table(results:dict, # `{optim_type: metrics}`
     df = pd.DataFrame.from_dict(results, orient="index")
     return df[[c for c in cols if c in df]].rename(columns=cols)
 
-# %% ../nbs/03_benchmark.ipynb #911a38c6
+# %% ../nbs/03_benchmark.ipynb #4bb57e65
 def pareto_frontier(latency, # one latency per model
                     accuracy, # one accuracy per model
                    ) -> list[int]:
@@ -304,7 +312,7 @@ def pareto_frontier(latency, # one latency per model
         if accuracy[i] > best: front.append(i); best = accuracy[i]
     return front
 
-# %% ../nbs/03_benchmark.ipynb #4bb57e65
+# %% ../nbs/03_benchmark.ipynb #acb3fa0b
 def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_results`
                  current:str|None=None, # the optimisation to highlight
                  path:str|Path|None=None, # also save the figure here as PNG
@@ -336,7 +344,7 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
         fig.savefig(path, dpi=120)
     return fig
 
-# %% ../nbs/03_benchmark.ipynb #f9e70783
+# %% ../nbs/03_benchmark.ipynb #b7ff9688
 @call_parse
 def teacher_cli(results:str=None, # results JSON to add the row to (default: ${COMPRESSBOOK_RESULTS} or the cache's results.json)
                 plot:str=None, # PNG to draw the results to (default: next to the results file)
