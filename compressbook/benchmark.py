@@ -317,9 +317,11 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
                  current:str|None=None, # the optimisation to highlight
                  path:str|Path|None=None, # also save the figure here as PNG
                  latency_key:str="time_p50_ms", # which latency to plot
+                 labels:str="all", # which markers get a name: "all", or "frontier" (the Pareto frontier and `current`: for many rows)
                 ):
     "Accuracy against latency, marker area proportional to size, Pareto frontier drawn; return the figure."
     import matplotlib.pyplot as plt
+    if labels not in ("all", "frontier"): raise ValueError(f"labels must be 'all' or 'frontier', got {labels!r}.")
     names = list(results)
     lat = [results[n][latency_key] for n in names]
     acc = [100 * results[n]["accuracy"] for n in names]
@@ -328,10 +330,16 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
     area = 2000 * size / size.max()
     colors = ["tab:orange" if n == current else "tab:blue" for n in names]
     ax.scatter(lat, acc, s=area, c=colors, alpha=0.5, edgecolors="k", linewidths=0.5)
-    for n, x, y, sz in zip(names, lat, acc, size):
-        ax.annotate(f"{n}\n{sz:.0f} MB", (x, y), textcoords="offset points", xytext=(0, 12 + np.sqrt(2000*sz/size.max())/2),
-                    ha="center", fontsize=8, fontweight="bold" if n == current else "normal")
     front = pareto_frontier(lat, acc)
+    if labels == "all":
+        for n, x, y, sz in zip(names, lat, acc, size):
+            ax.annotate(f"{n}\n{sz:.0f} MB", (x, y), textcoords="offset points", xytext=(0, 12 + np.sqrt(2000*sz/size.max())/2),
+                        ha="center", fontsize=8, fontweight="bold" if n == current else "normal")
+    else:  # numbers on the markers, names in a key: the frontier's models are often too close for names beside them
+        keep = sorted(set(front) | {i for i, n in enumerate(names) if n == current}, key=lambda i: lat[i])
+        for k, i in enumerate(keep, 1): ax.annotate(str(k), (lat[i], acc[i]), ha="center", va="center", fontsize=8, fontweight="bold")
+        ax.text(0.98, 0.97, "\n".join(f"{k}: {names[i]} ({size[i]:.0f} MB)" for k, i in enumerate(keep, 1)), transform=ax.transAxes,
+                ha="right", va="top", fontsize=8, bbox=dict(facecolor="white", alpha=0.8, edgecolor="0.8"))
     ax.plot([lat[i] for i in front], [acc[i] for i in front], "--", c="gray", lw=1, label="Pareto frontier")
     ax.set(xlabel=f"Latency, {latency_key.split('_')[1]} (ms)", ylabel="Accuracy (%)",
            title="Accuracy vs latency (marker area ∝ size on disk)")
@@ -344,7 +352,7 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
         fig.savefig(path, dpi=120)
     return fig
 
-# %% ../nbs/03_benchmark.ipynb #b7ff9688
+# %% ../nbs/03_benchmark.ipynb #3aef5740
 @call_parse
 def teacher_cli(results:str=None, # results JSON to add the row to (default: ${COMPRESSBOOK_RESULTS} or the cache's results.json)
                 plot:str=None, # PNG to draw the results to (default: next to the results file)
