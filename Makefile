@@ -37,8 +37,10 @@ study-full: install
 	$(BIN)/compressbook study --preset full --out $(or $(OUT),compressbook-study-full)
 
 ## The tests: notebooks in sync with the library, README in sync with index.ipynb, every notebook's tests.
+## `NBS=nbs/01_data.ipynb make test` tests only those notebooks (the other checks still run; see tools/check.py).
 test: install
-	PATH=$(BIN):$$PATH $(PY) tools/check.py
+	$(SHELL) tools/install_browser.sh
+	PATH=$(BIN):$$PATH $(PY) tools/check.py $(NBS)
 
 ## Re-execute the chapter notebooks with their slow cells and save the outputs in place;
 ## their benchmark rows go to results/results.json.
@@ -55,7 +57,7 @@ site: install
 
 ## The site in headless Chromium (networking off): needs Debian's chromium and chromium-driver (installed here if missing).
 site-test: site
-	command -v chromedriver >/dev/null || (apt-get install -y -q chromium chromium-driver || sudo apt-get install -y -q chromium chromium-driver)
+	$(SHELL) tools/install_browser.sh --required
 	$(PY) tools/site_test.py --site _site
 
 clean-venv:

@@ -11,12 +11,14 @@ import numpy as np
 from fastcore.basics import patch, store_attr
 from fastcore.script import call_parse
 from .data import ClincMetrics, OOS, load_clinc150, oos_id
+from .core import atomic_write, file_lock, progress_bars
 from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
-           'predict_labels', 'model_size', 'latency_stats', 'compare_latency', 'load_text_classifier', 'results_path',
-           'load_results', 'save_results', 'results_table', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
+           'predict_labels', 'model_size', 'latency_stats', 'compare_latency', 'load_text_classifier',
+           'library_versions', 'results_path', 'load_results', 'save_results', 'results_table', 'pareto_frontier',
+           'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -58,14 +60,14 @@ def _accepts_batch_size(f):
 def predict_labels(pipeline, # a text-classification pipeline or lookalike
                    texts:list[str], # the queries
                    batch_size:int=32, # passed on where the pipeline takes it
-                   progress:bool=True, # show a progress bar
+                   progress:bool|None=None, # show a progress bar (default: `progress_bars()`)
                   ) -> list[str]:
     "The top label `pipeline` gives each of `texts`."
     from tqdm.auto import tqdm
     kw = {"batch_size": batch_size} if _accepts_batch_size(pipeline) else {}
     chunk = max(batch_size, 256)
     out = []
-    for i in tqdm(range(0, len(texts), chunk), desc="predict", disable=not progress, leave=False):
+    for i in tqdm(range(0, len(texts), chunk), desc="predict", disable=not (progress_bars() if progress is None else progress), leave=False):
         for o in pipeline(list(texts[i:i+chunk]), **kw):
             out.append((o[0] if isinstance(o, list) else o)["label"])  # top_k=1 gives a dict, top_k>1 a list
     return out
@@ -124,9 +126,9 @@ def time_pipeline(self:PerformanceBenchmark) -> dict:
     for _ in range(self.n_warmup): self.pipeline(self.query)
     def timed(q):
         t0 = time.perf_counter(); self.pipeline(q); return time.perf_counter() - t0
-    res = latency_stats([timed(self.query) for _ in tqdm(range(self.n_runs), desc="latency", leave=False)])
+    res = latency_stats([timed(self.query) for _ in tqdm(range(self.n_runs), desc="latency", leave=False, disable=not progress_bars())])
     samp = _sample(self, self.n_sample)
-    return res | latency_stats([timed(q) for q in tqdm(samp, desc="latency (test queries)", leave=False)], "sample")
+    return res | latency_stats([timed(q) for q in tqdm(samp, desc="latency (test queries)", leave=False, disable=not progress_bars())], "sample")
 
 # %% ../nbs/03_benchmark.ipynb #e8d7db02
 def compare_latency(pipelines:dict, # name -> pipeline (any callable on one query)
@@ -147,7 +149,7 @@ def compare_latency(pipelines:dict, # name -> pipeline (any callable on one quer
     for p in pipelines.values():
         for q in queries[:warmup]: p(q)
     names = list(pipelines)
-    for r in tqdm(range(rounds), desc="interleaved latency" if block == 1 else f"latency in blocks of {block}", leave=False):
+    for r in tqdm(range(rounds), desc="interleaved latency" if block == 1 else f"latency in blocks of {block}", leave=False, disable=not progress_bars()):
         for b in range(0, len(queries), block):
             for n in (names if r % 2 == 0 else names[::-1]):
                 for j, q in enumerate(queries[b:b+block]):
@@ -216,7 +218,9 @@ def compute_memory(self:PerformanceBenchmark) -> dict:
         return json.loads(r.stdout.strip().splitlines()[-1])
 
 # %% ../nbs/03_benchmark.ipynb #f4c8d527
-def _versions(packages=("torch", "transformers", "onnxruntime", "torchao", "compressbook")):
+def library_versions(packages:tuple=("torch", "transformers", "onnxruntime", "torchao", "compressbook"), # distribution names
+                    ) -> dict:
+    "The installed version of each of `packages` (those not installed are left out)."
     import importlib.metadata as md
     out = {}
     for p in packages:
@@ -233,7 +237,7 @@ def run_benchmark(self:PerformanceBenchmark) -> dict:
     if self.memory: m |= self.compute_memory()
     m |= self.compute_accuracy()
     m |= dict(n_test=len(self.dataset), n_runs=self.n_runs, date=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in _versions().items()})
+              **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in library_versions().items()})
     return {self.optim_type: m}
 
 # %% ../nbs/03_benchmark.ipynb #eed75627
@@ -260,29 +264,15 @@ def _json_default(o):
     if isinstance(o, np.generic): return o.item()
     raise TypeError(f"{type(o).__name__} is not JSON serialisable")
 
-def _locked(folder:Path):
-    "A context manager holding an exclusive lock on `folder` (POSIX `flock`; no lock where there is none)."
-    import contextlib
-    try: import fcntl
-    except ImportError: return contextlib.nullcontext()
-    @contextlib.contextmanager
-    def lock():
-        fd = os.open(folder, os.O_RDONLY)
-        try: fcntl.flock(fd, fcntl.LOCK_EX); yield
-        finally: os.close(fd)
-    return lock()
-
 def save_results(metrics:dict, # `{optim_type: metrics}`, as `run_benchmark` returns
                  path:str|Path|None=None, # default: `results_path()`
+                 drop:list[str]=(), # rows to remove in the same update
                 ) -> dict:
-    "Merge `metrics` into the results file (replacing rows of the same name), atomically; return all results."
+    "Merge `metrics` into the results file (replacing rows of the same name, removing `drop`), atomically; return all results."
     path = Path(path or results_path())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(path.parent):  # processes saving at the same time must not drop each other's rows
-        res = load_results(path) | metrics
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(res, indent=1, default=_json_default))
-        os.replace(tmp, path)
+    with file_lock(path.with_name(f".{path.name}.lock")):  # processes saving at the same time must not drop each other's rows
+        res = {k: v for k, v in load_results(path).items() if k not in drop} | metrics
+        atomic_write(path, json.dumps(res, indent=1, default=_json_default))
     return res
 
 # %% ../nbs/03_benchmark.ipynb #16c86b63

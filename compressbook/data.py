@@ -8,15 +8,16 @@ import json, os, random
 from collections import defaultdict
 from pathlib import Path
 from importlib.resources import files
-import logging
-# `evaluate` imports transformers, which imports torchao when present; on CPU builds of torch that logs a line for each
-# CUDA-only kernel library and torch logs deprecation notes for torchao's enums: noise for every command-line user
-for _name in ("torchao", "torch.utils._pytree"): logging.getLogger(_name).setLevel(logging.ERROR)
-import datasets, evaluate, numpy as np
+import numpy as np
+from .core import quiet_loggers
+# `evaluate` imports transformers, which imports torchao when it is installed: on CPU builds of torch torchao logs a line
+# for each CUDA-only kernel library, and torch a deprecation note for each of torchao's enums (see `quiet_loggers`)
+with quiet_loggers("torchao", "torch.utils._pytree"): import datasets, evaluate
 
 # %% auto #0
 __all__ = ['CLINC150_ENV', 'HUB_DATASET', 'CLINC150_FILES', 'SPLITS', 'OOS', 'clinc150_labels', 'load_clinc150',
-           'clinc150_subset', 'ClincMetrics', 'oos_id', 'clinc150_domains', 'load_text_classification', 'get_splits']
+           'clinc150_subset', 'ClincMetrics', 'oos_id', 'clinc150_domains', 'load_text_classification', 'split_note',
+           'get_splits']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 CLINC150_ENV = "COMPRESSBOOK_CLINC150_DIR"  # environment variable naming a local CLINC150 folder
@@ -211,15 +212,25 @@ def load_text_classification(path:str|Path, # a .csv, .tsv, .json or .jsonl file
         splits = [_SPLIT_NAMES.get(str(v).strip().lower()) for v in df[split_col]]
         unknown = sorted({str(v) for v, s in zip(df[split_col], splits) if s is None})
         if unknown: raise ValueError(f"Data file {path}: column {split_col!r} has values {unknown[:5]}; use train, validation and test.")
-    else: splits = _stratified_split(labels, validation, test, seed)
+        note = None
+        if "validation" not in splits and "train" in splits:  # most public data sets ship train and test only
+            rows = [i for i, s in enumerate(splits) if s == "train"]
+            for i, s in zip(rows, _stratified_split([labels[i] for i in rows], validation, 0, seed)): splits[i] = s
+            note = f"validation: {validation:.0%} of each label's training rows, at random (seed {seed}); the file has no validation rows"
+    else: splits, note = _stratified_split(labels, validation, test, seed), f"splits: {1-validation-test:.0%}/{validation:.0%}/{test:.0%} of each label, at random (seed {seed})"
     features, ids = _features(names), {n: i for i, n in enumerate(names)}
+    info = datasets.DatasetInfo(description=note or "", features=features)  # how the splits were made, for reports (see `split_note`)
     def part(name):
         rows = [i for i, s in enumerate(splits) if s == name]
-        return Dataset.from_dict({"text": [texts[i] for i in rows], "intent": [ids[labels[i]] for i in rows]}, features=features)
+        return Dataset.from_dict({"text": [texts[i] for i in rows], "intent": [ids[labels[i]] for i in rows]}, features=features, info=info)
     ds = DatasetDict({s: part(s) for s in ("train", "validation", "test")})
     empty = [s for s, d in ds.items() if len(d) == 0]
     if empty: raise ValueError(f"Data file {path}: split(s) {empty} are empty. Add rows to them, or (without a {split_col!r} column) give a larger file.")
     return ds
+
+def split_note(ds) -> str|None:
+    "How `load_text_classification` made the splits of `ds` when the file did not give all three (None otherwise)."
+    return ds["train"].info.description or None
 
 # %% ../nbs/01_data.ipynb #64fdeed3
 def get_splits(config:str="plus", # CLINC150 config, used when `data` is a folder or None

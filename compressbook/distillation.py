@@ -9,16 +9,19 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 import torch, torch.nn.functional as F
-from transformers import Trainer, TrainingArguments, TrainerCallback
 from fastcore.script import call_parse
+from .core import atomic_file, hook_trainer, progress_bars
+# compressbook.data before transformers: it imports the Hugging Face stack with torchao's import-time noise filtered
 from .data import load_clinc150, clinc150_subset, OOS, get_splits
 from .models import cache_dir, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
+from transformers import Trainer, TrainingArguments, TrainerCallback
 
 # %% auto #0
 __all__ = ['OOS_WEIGHT', 'STUDENT_LAYERS', 'TEST_MIX', 'distillation_loss', 'DistillationTrainingArguments', 'check_distillable',
            'DistillationTrainer', 'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig',
-           'augment_queries', 'distillation_trainer', 'distil', 'study_storage', 'run_study', 'SearchSpace',
-           'PruningCallback', 'distillation_objective', 'search_cli', 'distilled_student', 'test_mix_accuracy']
+           'augment_queries', 'distillation_data', 'distillation_trainer', 'distil', 'study_storage', 'run_study',
+           'SearchSpace', 'PruningCallback', 'distillation_objective', 'search_cli', 'distilled_student',
+           'test_mix_accuracy']
 
 # %% ../nbs/04_distillation.ipynb #201fdb2c
 def distillation_loss(student_logits:torch.Tensor, # (batch, classes)
@@ -172,13 +175,13 @@ def teacher_logits(teacher, # a sequence classifier
     teacher = teacher.eval()
     out = []
     with torch.inference_mode():
-        for i in tqdm(range(0, len(enc), batch_size), desc="teacher logits", leave=False):
+        for i in tqdm(range(0, len(enc), batch_size), desc="teacher logits", leave=False, disable=not progress_bars()):
             batch = collate([{c: r[c] for c in cols} for r in enc.select(range(i, min(i + batch_size, len(enc))))])
             out.append(teacher(**{k: v.to(teacher.device) for k, v in batch.items()}).logits.float().cpu().numpy())
     res = np.concatenate(out) if out else np.zeros((0, teacher.config.num_labels), np.float32)
     if cache:
         fn.parent.mkdir(parents=True, exist_ok=True)
-        tmp = fn.with_name(fn.name + ".tmp.npy"); np.save(tmp, res); os.replace(tmp, fn)
+        with atomic_file(fn) as tmp: np.save(tmp, res)
     return res
 
 def with_teacher_logits(enc, teacher, tokenizer, **kwargs):
@@ -246,7 +249,13 @@ def augment_queries(texts:list[str], # training queries
     return out
 
 # %% ../nbs/04_distillation.ipynb #317074db
-def _prepared(teacher, tok, cfg, data_path, logits):
+def distillation_data(teacher, # the fine-tuned teacher
+                      tok, # its tokenizer
+                      cfg, # a `DistillConfig` (its data, subset, augmentation and seed are used)
+                      data_path=None, # local CLINC150 folder or your own `DatasetDict` (see `get_splits`)
+                      logits:bool=True, # add the teacher's cached logits to the training split
+                     ):
+    "Tokenized splits to distil on: the training split with the teacher's logits, plus augmented queries labelled by the teacher."
     from datasets import Dataset, concatenate_datasets
     ds = get_splits(cfg.data_config, data_path)
     if cfg.subset: ds = clinc150_subset(ds, **cfg.subset)
@@ -264,7 +273,7 @@ def _prepared(teacher, tok, cfg, data_path, logits):
 def distillation_trainer(student, # the model to train
                          teacher, # the fine-tuned teacher
                          tok, # their tokenizer
-                         enc, # tokenized splits with `train` and `validation` (see `_prepared`)
+                         enc, # tokenized splits with `train` and `validation` (see `distillation_data`)
                          run_dir:Path, # the trainer's working folder (emptied first)
                          cfg, # a `DistillConfig`, or any config with alpha, temperature, oos_weight, epochs, lr, batch_size, seed
                          callbacks:list|None=None, # extra `TrainerCallback`s
@@ -277,10 +286,10 @@ def distillation_trainer(student, # the model to train
     args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, oos_weight=cfg.oos_weight,
         num_train_epochs=cfg.epochs, learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128,
         eval_strategy="epoch", save_strategy="no", logging_strategy="epoch", seed=cfg.seed, report_to="none",
-        use_cpu=not torch.cuda.is_available(), **kwargs)
-    return DistillationTrainer(model=student, args=args, teacher_model=teacher, layer_map=layer_map, processing_class=tok, optimizers=optimizers,
-        train_dataset=enc["train"], eval_dataset=enc["validation"], callbacks=callbacks,
-        compute_metrics=clinc_compute_metrics(enc["train"].features["labels"]))
+        use_cpu=not torch.cuda.is_available(), disable_tqdm=not progress_bars(), **kwargs)
+    return hook_trainer(DistillationTrainer(model=student, args=args, teacher_model=teacher, layer_map=layer_map, processing_class=tok,
+        optimizers=optimizers, train_dataset=enc["train"], eval_dataset=enc["validation"], callbacks=callbacks,
+        compute_metrics=clinc_compute_metrics(enc["train"].features["labels"])))
 
 def distil(cfg:DistillConfig, # what to train
            teacher_path:str|Path, # folder of the fine-tuned teacher
@@ -302,7 +311,7 @@ def distil(cfg:DistillConfig, # what to train
     else: student = student_from_teacher(teacher, cfg.layers)
     if cfg.freeze_embeddings: student.get_input_embeddings().weight.requires_grad_(False)
     layer_map = cfg.layers if cfg.layers is not None else list(range(0, teacher.config.num_hidden_layers, 2))
-    enc = _prepared(teacher, tok, cfg, data_path, logits=cfg.hidden_weight == 0 and cfg.alpha < 1)
+    enc = distillation_data(teacher, tok, cfg, data_path, logits=cfg.hidden_weight == 0 and cfg.alpha < 1)
     run_dir = out.with_name(out.name + ".run")
     trainer = distillation_trainer(student, teacher, tok, enc, run_dir, cfg, callbacks=callbacks, layer_map=layer_map,
         hidden_weight=cfg.hidden_weight, hidden_loss=cfg.hidden_loss, weight_decay=cfg.weight_decay,

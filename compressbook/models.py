@@ -4,13 +4,12 @@
 
 # %% ../nbs/02_models.ipynb #7ad5530b
 from __future__ import annotations
-import hashlib, json, logging, os, shutil, time
+import hashlib, json, os, shutil, time, warnings
 from dataclasses import dataclass, asdict, field
 from importlib.util import find_spec
 from pathlib import Path
+from .core import atomic_dir, hook_trainer, progress_bars, quiet_loggers
 from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id
-# on CPU builds of torch, torchao (which transformers imports when present) logs a warning for each CUDA-only kernel library
-logging.getLogger("torchao").setLevel(logging.ERROR)
 
 # %% auto #0
 __all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'cache_dir', 'backbone_path', 'load_tokenizer', 'clinc_classifier', 'TeacherConfig',
@@ -70,7 +69,13 @@ def clinc_classifier(ckpt:str=DEFAULT_BACKBONE, # backbone or fine-tuned model; 
         n = AutoConfig.from_pretrained(path).num_hidden_layers
         if not 1 <= num_layers <= n: raise ValueError(f"num_layers={num_layers}: {ckpt} has {n} layers, keep between 1 and {n}.")
         kw["num_hidden_layers"] = num_layers
-    return AutoModelForSequenceClassification.from_pretrained(path, **kw)
+    # transformers logs a load report listing the new head we ask for; weights missing besides it are warned about below.
+    # (The parent logger, not `transformers.modeling_utils`: a level set on that one makes it log its tensor-parallel plan.)
+    with quiet_loggers("transformers"):
+        model, info = AutoModelForSequenceClassification.from_pretrained(path, output_loading_info=True, **kw)
+    gaps = [k for k in info["missing_keys"] if labels is None or not k.startswith("classifier.")]
+    if gaps: warnings.warn(f"{ckpt}: {len(gaps)} weights are not in the checkpoint and were initialised at random: {sorted(gaps)[:5]}")
+    return model
 
 # %% ../nbs/02_models.ipynb #091916b9
 @dataclass
@@ -105,19 +110,6 @@ def tokenize_clinc(ds, # a CLINC150 `Dataset` or `DatasetDict`
     return enc.rename_column("intent", "labels")
 
 # %% ../nbs/02_models.ipynb #109ed1e9
-def _atomic_dir(dest:Path, write):
-    "Call `write(tmp)` on a fresh temporary sibling of `dest`, then move it into place (the old `dest` goes only after)."
-    import tempfile
-    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.tmp-"))  # unique: concurrent writers do not collide
-    try: write(tmp)
-    except BaseException: shutil.rmtree(tmp, ignore_errors=True); raise
-    old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-    if dest.exists(): os.replace(dest, old)
-    os.replace(tmp, dest)
-    shutil.rmtree(old, ignore_errors=True)
-    return dest
-
 def teacher_info(path:str|Path) -> dict:
     "The `compressbook.json` record (config, history, timing) saved with a teacher."
     return json.loads((Path(path)/"compressbook.json").read_text())
@@ -132,7 +124,7 @@ def save_run(trainer, tokenizer, out:Path, info:dict, run_dir:Path) -> Path:
     def write(tmp):
         trainer.save_model(str(tmp)); tokenizer.save_pretrained(str(tmp))
         (tmp/"compressbook.json").write_text(json.dumps(info, indent=1))
-    _atomic_dir(out, write)
+    atomic_dir(out, write)
     shutil.rmtree(run_dir, ignore_errors=True)
     return out
 
@@ -158,15 +150,16 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
     args = TrainingArguments(output_dir=str(run_dir), num_train_epochs=cfg.epochs, learning_rate=cfg.lr,
         per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128, weight_decay=cfg.weight_decay,
         eval_strategy="epoch", save_strategy="epoch", save_total_limit=1, logging_strategy="epoch",
-        seed=cfg.seed, report_to="none", use_cpu=not _has_accelerator())
-    trainer = Trainer(model=model, args=args, train_dataset=enc["train"], eval_dataset=enc["validation"],
-                      processing_class=tok, compute_metrics=clinc_compute_metrics(ds["train"].features["intent"]))
+        seed=cfg.seed, report_to="none", use_cpu=not _has_accelerator(), disable_tqdm=not progress_bars())
+    trainer = hook_trainer(Trainer(model=model, args=args, train_dataset=enc["train"], eval_dataset=enc["validation"],
+                                   processing_class=tok, compute_metrics=clinc_compute_metrics(ds["train"].features["intent"])))
     last = get_last_checkpoint(str(run_dir)) if run_dir.exists() else None
     t0 = time.perf_counter()
     trainer.train(resume_from_checkpoint=last)
     secs = time.perf_counter() - t0
     info = dict(config=asdict(cfg), train_seconds=round(secs, 1), resumed_from=last and Path(last).name,
-                history=trainer.state.log_history, eval=trainer.evaluate())
+                history=list(trainer.state.log_history))  # a copy: `evaluate` below appends to the trainer's own list
+    info["eval"] = trainer.evaluate()
     return save_run(trainer, tok, out, info, run_dir)
 
 def _has_accelerator():

@@ -4,12 +4,13 @@
 
 # %% ../nbs/06_onnx.ipynb #d07d9808
 from __future__ import annotations
-import json, os, shutil, time
+import json, os, shutil, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from .benchmark import PerformanceBenchmark, BOOK_QUERY
-from .models import load_tokenizer, _atomic_dir
+from .core import atomic_dir, measurable, float32_atol
+from .models import load_tokenizer
 
 # %% auto #0
 __all__ = ['ONNX_INPUTS', 'VALIDATION_TEXTS', 'FUSED_OPS', 'OnnxValidationError', 'export_onnx', 'validate_onnx', 'onnx_file',
@@ -35,7 +36,7 @@ def export_onnx(model, # a `transformers` sequence classifier
                 eager_attention:bool=True, # export the explicit attention that ORT can fuse (see above)
                 validate:bool=True, # check the export against PyTorch (`validate_onnx`)
                 texts:list[str]|None=None, # queries for the validation (default: a few built-in ones)
-                atol:float=1e-4, # largest allowed absolute difference of the logits
+                atol:float|str|None="auto", # largest allowed absolute difference of the logits (see `validate_onnx`)
                ) -> Path:
     "Export a sequence classifier to `out/model.onnx` with dynamic batch and sequence axes, then validate it."
     import torch
@@ -50,10 +51,17 @@ def export_onnx(model, # a `transformers` sequence classifier
             b, s = torch.export.Dim("batch"), torch.export.Dim("sequence")
             kw |= dict(dynamic_shapes={n: {0: b, 1: s} for n in names}, external_data=False)
         else: kw["dynamic_axes"] = {n: {0: "batch", 1: "sequence"} for n in names} | {"logits": {0: "batch"}}
-        with torch.no_grad(): torch.onnx.export(model, (), str(tmp/"model.onnx"), kwargs=inputs, **kw)
+        with torch.no_grad(), warnings.catch_warnings():
+            # the tracer warns that transformers' padding checks become constants of the graph; `validate_onnx` below
+            # checks the graph on batches of other sizes and paddings, which is what the warning asks for
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
+            # opset 17 writes advanced indexing as Gather and friends, wrong for negative indices; the model indexes its
+            # position and token-type ids (never negative), and the validation would catch a wrong graph
+            warnings.filterwarnings("ignore", message="Exporting aten::index operator of advanced indexing", category=UserWarning)
+            torch.onnx.export(model, (), str(tmp/"model.onnx"), kwargs=inputs, **kw)
         tokenizer.save_pretrained(tmp); model.config.save_pretrained(tmp)
     try:
-        _atomic_dir(out, write)
+        atomic_dir(out, write)
         if validate: validate_onnx(out, model, tokenizer, texts, atol=atol)
     finally:
         if model.config._attn_implementation != impl: model.set_attn_implementation(impl)
@@ -73,30 +81,35 @@ def validate_onnx(path:str|Path, # the exported folder or .onnx file
                   tokenizer, # their tokenizer
                   texts:list[str]|None=None, # queries to compare on (default: `VALIDATION_TEXTS`)
                   batch_sizes=(1, 4, 16), # batch sizes to try, padded to the batch's longest query
-                  atol:float|None=1e-4, # largest allowed absolute difference of the logits (None: do not compare logits)
+                  atol:float|str|None="auto", # largest allowed absolute difference of the logits; "auto": float32 rounding's bound (`compressbook.core.float32_atol`); None: do not compare
                   min_agreement:float=1.0, # smallest allowed fraction of queries with the same predicted class
+                  min_sqnr:float|None=None, # smallest allowed signal-to-noise ratio of the logits, in dB (for quantized models)
                  ) -> dict:
     "Compare an ONNX model with PyTorch on real queries; raise `OnnxValidationError` if they differ; return the worst difference and the agreement."
     import torch
     texts = list(texts or VALIDATION_TEXTS)
     sess = create_model_for_provider(path)
-    worst, same, n = 0.0, 0, 0
+    worst, same, n, signal, noise = 0.0, 0, 0, 0.0, 0.0
     for bs in batch_sizes:
         for i in range(0, len(texts), bs):
             chunk = texts[i:i+bs]
             enc = tokenizer(chunk, return_tensors="np", padding=True, truncation=True)
             got = sess.run(["logits"], _feed(sess, enc))[0]
             with torch.inference_mode(): ref = model(**{k: torch.from_numpy(np.asarray(v)) for k, v in enc.items()}).logits.float().numpy()
-            d = float(np.abs(got - ref).max())
-            if atol is not None and d > atol:
-                raise OnnxValidationError(f"{path}: the logits differ from PyTorch's by {d:.2e} (more than atol={atol:g}) on a batch of {len(chunk)} "
+            d, tol = float(np.abs(got - ref).max()), float32_atol(model.config, ref) if atol == "auto" else atol
+            if tol is not None and d > tol:
+                raise OnnxValidationError(f"{path}: the logits differ from PyTorch's by {d:.2e} (more than atol={tol:.2e}) on a batch of {len(chunk)} "
                     f"queries padded to {enc['input_ids'].shape[1]} tokens, e.g. {chunk[0]!r}. Export again with `export_onnx` "
                     "from this model, or give a larger `atol` if the difference is expected (a quantized model).")
             worst, same, n = max(worst, d), same + int((got.argmax(-1) == ref.argmax(-1)).sum()), n + len(chunk)
+            signal, noise = signal + float(np.square(ref.astype(np.float64)).sum()), noise + float(np.square((got - ref).astype(np.float64)).sum())
     if same / n < min_agreement:
         raise OnnxValidationError(f"{path}: predicted classes agree with PyTorch's on {same}/{n} queries ({same/n:.1%}), "
                                   f"less than min_agreement={min_agreement:.1%}.")
-    return {"max_abs_diff": worst, "agreement": same / n}
+    sqnr = 10 * np.log10(signal / noise) if noise else float("inf")
+    if min_sqnr is not None and sqnr < min_sqnr:
+        raise OnnxValidationError(f"{path}: the logits' signal-to-quantization-noise ratio is {sqnr:.1f} dB, less than min_sqnr={min_sqnr:g} dB.")
+    return {"max_abs_diff": worst, "agreement": same / n, "sqnr_db": sqnr}
 
 # %% ../nbs/06_onnx.ipynb #441af3a9
 _OPT_LEVELS = {"disable": "ORT_DISABLE_ALL", "basic": "ORT_ENABLE_BASIC", "extended": "ORT_ENABLE_EXTENDED", "all": "ORT_ENABLE_ALL"}
@@ -146,7 +159,8 @@ class OnnxPipeline:
                 ):
         if isinstance(model, (str, Path)):
             f = onnx_file(model)
-            self.session, self.model_path, folder = create_model_for_provider(f, threads=threads), f, f.parent
+            self.session, folder = create_model_for_provider(f, threads=threads), f.parent
+            measurable(self, f, "compressbook.ort:OnnxPipeline", folder)  # the benchmark reloads it from the folder
         else: self.session, self.model_path, folder = model, None, None
         if tokenizer is None:
             if folder is None: raise ValueError("Give the tokenizer, or the exported folder (which holds it) instead of a session.")
@@ -188,10 +202,6 @@ class OnnxPipeline:
                 out.append(res[0] if top_k == 1 else res)
         return [out[0]] if single and top_k == 1 else (out[0] if single else out)
 
-    def serving_spec(self):
-        "How a fresh process loads this pipeline (for the benchmark's memory measurement)."
-        if self.model_path is None: raise ValueError("A pipeline built from a session cannot be reloaded: build it from the exported folder.")
-        return "compressbook.ort:OnnxPipeline", str(self.model_path.parent)
 
 # %% ../nbs/06_onnx.ipynb #e0a75d6c
 class OnnxPerformanceBenchmark(PerformanceBenchmark):
@@ -222,7 +232,7 @@ def _attention_shape(cfg:dict) -> tuple[int, int]:
     if len({len(h) for h in heads}) > 1: raise FusionError(f"ORT fuses attention with one head count for all layers; this model keeps {[len(h) for h in heads]}.")
     return len(heads[0]), len(heads[0]) * cfg["hidden_size"] // cfg["num_attention_heads"]
 
-def _check_fused(src:Path, fused:Path, atol:float=1e-4):
+def _check_fused(src:Path, fused:Path):
     "Raise `FusionError` if the fused graph's logits differ from the original graph's on `VALIDATION_TEXTS`."
     tok = load_tokenizer(str(src.parent))
     a = create_model_for_provider(src)
@@ -231,8 +241,9 @@ def _check_fused(src:Path, fused:Path, atol:float=1e-4):
                                               "Check num_attention_heads (and kept_heads) in config.json.") from e
     for t in (VALIDATION_TEXTS, VALIDATION_TEXTS[:1]):
         enc = tok(t, return_tensors="np", padding=True)
-        d = float(np.abs(a.run(["logits"], _feed(a, enc))[0] - b.run(["logits"], _feed(b, enc))[0]).max())
-        if d > atol: raise FusionError(f"The fused graph's logits differ from the exported graph's by {d:.2e} (atol {atol:g}): "
+        za, zb = a.run(["logits"], _feed(a, enc))[0], b.run(["logits"], _feed(b, enc))[0]
+        d, atol = float(np.abs(za - zb).max()), float32_atol(json.loads((src.parent/"config.json").read_text()), za)
+        if d > atol: raise FusionError(f"The fused graph's logits differ from the exported graph's by {d:.2e} (atol {atol:.2e}): "
                                        "ORT's optimizer was given the wrong attention shape. Check num_attention_heads (and kept_heads) in config.json.")
 
 def optimize_onnx(path:str|Path, # exported folder (with config.json)
@@ -259,7 +270,7 @@ def optimize_onnx(path:str|Path, # exported folder (with config.json)
         opt.save_model_to_file(str(tmp/"model.onnx"))
         (tmp/"fusion.json").write_text(json.dumps(fused, indent=1))
         if check: _check_fused(src, tmp/"model.onnx")
-    return _atomic_dir(Path(out), write)
+    return atomic_dir(Path(out), write)
 
 # %% ../nbs/06_onnx.ipynb #39959342
 # ORT's histogram calibrators (entropy, percentile) stack the activations of all calibration inputs, so they need
@@ -325,7 +336,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
         if model_in != src: model_in.unlink()
         for p in tmp.glob("*.onnx.data"): p.unlink()  # the calibrator's augmented copies
         (tmp/"quantization.json").write_text(json.dumps(asdict(config), indent=1))
-    return _atomic_dir(Path(out), write)
+    return atomic_dir(Path(out), write)
 
 # %% ../nbs/06_onnx.ipynb #7e53990e
 def quantization_sensitivity(path:str|Path, # the float export that was quantized

@@ -11,9 +11,10 @@ import numpy as np
 import torch
 from torch import nn
 from torch.nn.utils import parametrize
-from transformers import TrainerCallback
-from .models import cache_dir, load_tokenizer, save_run, _atomic_dir
+from .core import atomic_dir, measurable, progress_bars
+from .models import cache_dir, load_tokenizer, save_run  # before transformers: see the distillation chapter
 from .distillation import OOS_WEIGHT
+from transformers import TrainerCallback
 
 # %% auto #0
 __all__ = ['PRUNING_METHODS', 'topk_mask', 'cubic_sparsity', 'WeightMask', 'prunable_linears', 'add_masks', 'set_sparsity',
@@ -162,8 +163,8 @@ def _key(cfg, *paths) -> str:
 # %% ../nbs/07_pruning.ipynb #bf1c8ebf
 def _train(model, teacher, tok, cfg, run_dir:Path, data_path=None, callbacks=None):
     "Distil `teacher` into `model` (already masked or pruned) as `cfg` says; return the trainer."
-    from compressbook.distillation import DistillConfig, distillation_trainer, _prepared
-    enc = _prepared(teacher, tok, DistillConfig(data_config=cfg.data_config, subset=cfg.subset, seed=cfg.seed), data_path, logits=cfg.alpha < 1)
+    from compressbook.distillation import DistillConfig, distillation_trainer, distillation_data
+    enc = distillation_data(teacher, tok, DistillConfig(data_config=cfg.data_config, subset=cfg.subset, seed=cfg.seed), data_path, logits=cfg.alpha < 1)
     groups = {"decay": [], "no_decay": [], "scores": []}
     for n, p in model.named_parameters():
         if not p.requires_grad: continue
@@ -198,7 +199,7 @@ def structure_importance(model, # a BERT-style sequence classifier
     was_training, grads = model.training, [p.requires_grad for p in model.parameters()]
     model.eval().requires_grad_(False)
     try:
-        for i in tqdm(range(0, len(texts), batch_size), desc="importance", leave=False):
+        for i in tqdm(range(0, len(texts), batch_size), desc="importance", leave=False, disable=not progress_bars()):
             enc = tokenizer(list(texts[i:i+batch_size]), return_tensors="pt", padding=True, truncation=True)
             loss = nn.functional.cross_entropy(model(**enc).logits, torch.as_tensor(labels[i:i+batch_size]), reduction="sum")
             g = torch.autograd.grad(loss, heads + neurons)
@@ -273,9 +274,7 @@ def pruned_pipeline(path:str|Path):
     "A `transformers` text-classification pipeline serving the pruned model saved in `path` (see `load_pruned`)."
     from transformers import pipeline
     pipe = pipeline("text-classification", model=load_pruned(path), tokenizer=load_tokenizer(str(path)), device="cpu")
-    # the benchmark measures size from `model_path`, and memory in a fresh process that rebuilds the model with `serving_spec`
-    pipe.model_path, pipe.serving_spec = Path(path)/"model.safetensors", lambda: ("compressbook.pruning:pruned_pipeline", str(path))
-    return pipe
+    return measurable(pipe, Path(path)/"model.safetensors", "compressbook.pruning:pruned_pipeline", path)
 
 # %% ../nbs/07_pruning.ipynb #735a7faa
 def prune(cfg:PruningConfig|StructuredPruningConfig, # what to do

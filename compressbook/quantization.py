@@ -10,10 +10,12 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from .core import atomic_file, atomic_write, measurable, progress_bars
 
 # %% auto #0
 __all__ = ['METHODS', 'BACKENDS', 'affine_qparams', 'quantize', 'dequantize', 'QuantizationConfig', 'QuantizedLinearBlock',
-           'quantize_model', 'count_quantized', 'save_quantized', 'load_quantized', 'quantized_pipeline']
+           'quantize_model', 'count_quantized', 'int8_sqnr_floor', 'save_quantized', 'load_quantized',
+           'quantized_pipeline']
 
 # %% ../nbs/05_quantization.ipynb #adf7d290
 def affine_qparams(x_min:float, # smallest value to represent
@@ -129,7 +131,7 @@ def _qat(model, cfg, tokenizer, texts, labels):
     from tqdm.auto import tqdm
     n_steps = int(np.ceil(cfg.qat_epochs * len(texts) / 32))
     order = torch.cat([torch.randperm(len(texts), generator=g) for _ in range(int(np.ceil(cfg.qat_epochs)) + 1)])
-    for s in tqdm(range(n_steps), desc="QAT", leave=False):
+    for s in tqdm(range(n_steps), desc="QAT", leave=False, disable=not progress_bars()):
         idx = order[s * 32:(s + 1) * 32]
         b = tokenizer([texts[i] for i in idx], return_tensors="pt", padding=True, truncation=True)
         loss = model(**b, labels=labels[idx]).loss
@@ -152,6 +154,8 @@ def quantize_model(model:nn.Module, # a float sequence classifier (not changed: 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=DeprecationWarning)  # torch.ao is deprecated: this chapter measures it on purpose
         warnings.filterwarnings("ignore", message=".*quantized tensor creation functions.*")
+        # torch.ao's x86 qconfig sets `reduce_range`, which its own observers now warn about: nothing a user can change here
+        warnings.filterwarnings("ignore", message="Please use quant_min and quant_max", category=UserWarning)
         if cfg.method == "dynamic": return _dynamic(m, cfg)
         if cfg.method == "static": return _static(m, cfg, tokenizer, texts)
         return _qat(m, cfg, tokenizer, texts, labels)
@@ -172,6 +176,15 @@ def count_quantized(model:nn.Module) -> dict:
             else: c["float_linear"] += 1
     return c
 
+# %% ../nbs/05_quantization.ipynb #4f3fc29b
+def int8_sqnr_floor(n_linear:int, # quantized linear layers between the input and the logits
+                    bits:int=7, # 7: what int8 kernels without VNNI keep of activations (torch.ao's `reduce_range`)
+                    crest_db:float=20.0, # peak-to-rms ratio of weights and activations, in dB (20: peaks of 10 sigma)
+                   ) -> float:
+    "A lower bound on the SQNR (dB) of a model's logits after int8 quantization that holds on any CPU (see above)."
+    one = 6.02 * bits + 4.77 - crest_db  # one tensor rounded to a uniform grid
+    return one - 10 * np.log10(2) - 10 * np.log10(n_linear)  # weights and activations each add noise, and the layers' noise adds up
+
 # %% ../nbs/05_quantization.ipynb #cf7e2e2e
 def save_quantized(model:nn.Module, # the quantized model
                    path:str|Path, # folder to write
@@ -180,8 +193,8 @@ def save_quantized(model:nn.Module, # the quantized model
                   ) -> Path:
     "Save the quantized weights (`model.pt`) and how to rebuild the model (`quantization.json`) to `path`."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    tmp = path/"model.pt.tmp"; torch.save(model.state_dict(), tmp); os.replace(tmp, path/"model.pt")
-    (path/"quantization.json").write_text(json.dumps({"base": str(base), "config": asdict(config)}))
+    with atomic_file(path/"model.pt") as tmp: torch.save(model.state_dict(), tmp)
+    atomic_write(path/"quantization.json", json.dumps({"base": str(base), "config": asdict(config)}))
     return path
 
 def load_quantized(path:str|Path):
@@ -202,13 +215,7 @@ def load_quantized(path:str|Path):
             tq.convert(model.eval(), inplace=True)
             if cfg.embeddings: _quantize_embeddings(model)
         model.load_state_dict(torch.load(Path(path)/"model.pt", weights_only=False))
-    return _servable(pipeline("text-classification", model=model, tokenizer=tok, device="cpu"), path)
-
-def _servable(pipe, path):
-    "Give `pipe` what the benchmark reads: the weights file (`model_path`) and how a fresh process reloads it (`serving_spec`)."
-    pipe.model_path = Path(path)/"model.pt"
-    pipe.serving_spec = lambda: ("compressbook.quantization:load_quantized", str(path))
-    return pipe
+    return measurable(pipeline("text-classification", model=model, tokenizer=tok, device="cpu"), Path(path)/"model.pt", "compressbook.quantization:load_quantized", path)
 
 def quantized_pipeline(model:nn.Module, # the quantized model
                        tokenizer, # its tokenizer
@@ -219,4 +226,4 @@ def quantized_pipeline(model:nn.Module, # the quantized model
     "A `transformers` pipeline serving `model`, with `model_path` and `serving_spec` for the benchmark."
     from transformers import pipeline
     path = save_quantized(model, path, base, config)
-    return _servable(pipeline("text-classification", model=model, tokenizer=tokenizer, device="cpu"), path)
+    return measurable(pipeline("text-classification", model=model, tokenizer=tokenizer, device="cpu"), path/"model.pt", "compressbook.quantization:load_quantized", path)

@@ -4,18 +4,20 @@
 
 # %% ../nbs/08_study.ipynb #5f72283e
 from __future__ import annotations
-import base64, hashlib, inspect, json, os, platform, random, shutil, sys, time
-from contextlib import contextmanager
+import base64, hashlib, inspect, json, logging, os, platform, random, shutil, sys, time
+from contextlib import contextmanager, ExitStack
 from dataclasses import dataclass, asdict, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser
-from .data import get_splits, load_text_classification, oos_id, OOS, SPLITS
+from .core import atomic_write, file_lock, progress, progress_bars, quiet_loggers
+from .data import get_splits, load_text_classification, oos_id, split_note, OOS, SPLITS
 from .models import DEFAULT_BACKBONE, CACHE_ENV, backbone_path
+from transformers import TrainerCallback
 
 # %% auto #0
 __all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'study_data', 'oos_class_weight', 'check_results', 'environment',
-           'markdown_table', 'write_report', 'run_study', 'study_cli', 'main']
+           'markdown_table', 'write_report', 'StudyProgress', 'training_summary', 'run_study', 'study_cli', 'main']
 
 # %% ../nbs/08_study.ipynb #f735947e
 STEPS = ("teacher", "distil", "quantize", "onnx", "prune")  # in the order they run
@@ -201,7 +203,7 @@ def _onnx(model_dir:str, out:Path, texts:list[str]) -> Path:
     source.unlink(missing_ok=True)
     if final.exists(): shutil.rmtree(final)
     os.replace(q, final)
-    _atomic_write(source, json.dumps({"base": str(model_dir)}))
+    atomic_write(source, json.dumps({"base": str(model_dir)}))
     return final
 
 def _check_prune_sizes(cfg:StudyConfig, model_dir:str):
@@ -240,8 +242,8 @@ def check_results(path:str|Path) -> dict:
 # %% ../nbs/08_study.ipynb #46701953
 def environment() -> dict:
     "The machine and libraries the study ran on: CPU, ISA flags, threads, Python and library versions."
-    from compressbook.benchmark import cpu_info, _versions
-    versions = _versions(("torch", "transformers", "datasets", "optuna", "onnxruntime", "onnx", "torchao", "compressbook"))
+    from compressbook.benchmark import cpu_info, library_versions
+    versions = library_versions(("torch", "transformers", "datasets", "optuna", "onnxruntime", "onnx", "torchao", "compressbook"))
     return cpu_info() | dict(python=platform.python_version(), platform=platform.platform()) | {f"version_{p}": v for p, v in versions.items()}
 
 _REPORT_COLUMNS = {"accuracy": "accuracy", "oos_recall": "OOS recall", "size_mb": "size (MB)", "time_p50_ms": "p50 (ms)",
@@ -277,25 +279,64 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
     data = cfg["data"] or "CLINC150 (plus)"
     md = [f"# compressbook study: {cfg['preset']} preset", "",
           f"Data: {data}; {state['data']['labels']} labels, {state['data']['train']:,} training / {state['data']['validation']:,} validation / "
-          f"{state['data']['test']:,} test examples. Finished {state['finished'] or '(not yet)'}; "
+          f"{state['data']['test']:,} test examples{' (' + state['data']['splits'] + ')' if state['data'].get('splits') else ''}. Finished {state['finished'] or '(not yet)'}; "
           f"{sum(s['seconds'] for s in steps.values()) / 60:.1f} min of steps, benchmarks included, over {len(state.get('runs', []))} run(s) of the command.", "",
           "## Results", "", "Accuracy on the test split; latency of one query (p50, p95) and throughput at batch 32 on this machine, "
           "measured one model after another; size on disk; peak memory of a fresh process serving the model. "
           + (f"Ratios are against `{baseline}`." if baseline else ""), "", markdown_table(res, baseline), "", "![Accuracy against latency](pareto.png)", "",
           "## Steps", "", "| step | minutes | result |", "|---|---|---|",
           *[f"| {k} | {v['seconds'] / 60:.1f} | `{v['path']}` |" for k, v in steps.items()], "",
+          *(["## Training runs", "", "From `training.jsonl`, which holds every log line of every training run.", "", summary, ""] if (summary := training_summary(out/"training.jsonl")) else []),
           "## Machine", "", "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in env.items()], "",
           "## Configuration", "", "```json", json.dumps(cfg, indent=1), "```", ""]
     text = "\n".join(md)
-    _atomic_write(out/"report.md", text)
+    atomic_write(out/"report.md", text)
     png = base64.b64encode((out/"pareto.png").read_bytes()).decode()
     body = MarkdownIt("commonmark").enable("table").render(text).replace('src="pareto.png"', f'src="data:image/png;base64,{png}"')
     style = "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}img{max-width:100%}"
-    _atomic_write(out/"report.html", f"<!doctype html><html><head><meta charset='utf-8'><title>compressbook study</title><style>{style}</style></head><body>{body}</body></html>")
+    atomic_write(out/"report.html", f"<!doctype html><html><head><meta charset='utf-8'><title>compressbook study</title><style>{style}</style></head><body>{body}</body></html>")
     return out/"report.md"
 
-def _atomic_write(path:Path, text:str):
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp"); tmp.write_text(text); os.replace(tmp, path)
+# %% ../nbs/08_study.ipynb #0f553651
+class StudyProgress(TrainerCallback):
+    "One progress bar per study step (training run and epoch as its postfix); every `Trainer` log line to `log` (JSON Lines)."
+    def __init__(self, log:Path, # the training log to append to
+                 bars:bool=True, # draw the bars (False: only the log)
+                ): self.log, self.bars, self.bar, self.step, self.run = Path(log), bars, None, None, 0
+    def start(self, step:str):
+        "Close the previous step's bar and open one for `step`."
+        from tqdm.auto import tqdm
+        self.close()
+        self.step, self.run = step, 0
+        self.bar = tqdm(total=1, desc=f"{step:>8}", bar_format="{desc}: {percentage:3.0f}%|{bar:20}| {elapsed} {postfix}", disable=not self.bars)
+    def note(self, text:str): self.bar.set_postfix_str(text, refresh=True)
+    def close(self):
+        if self.bar is not None: self.bar.n = self.bar.total; self.bar.refresh(); self.bar.close(); self.bar = None
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.run += 1; self.bar.reset(total=max(1, round(args.num_train_epochs))); self.note(f"run {self.run}, epoch 0/{args.num_train_epochs:g}")
+    def on_evaluate(self, args, state, control, metrics=None, **kwargs):
+        self.bar.n = min(round(state.epoch or 0), self.bar.total)
+        acc = (metrics or {}).get("eval_accuracy")
+        self.note(f"run {self.run}, epoch {state.epoch or 0:.0f}/{args.num_train_epochs:g}" + (f", validation accuracy {acc:.4f}" if acc is not None else ""))
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        with open(self.log, "a") as f: f.write(json.dumps({"step": self.step, "run": self.run, **(logs or {})}) + "\n")
+
+# %% ../nbs/08_study.ipynb #919e5f5b
+def training_summary(log:str|Path, # a study's `training.jsonl`
+                    ) -> str:
+    "A Markdown table of the training runs in `log`: per step and run, epochs, last training loss, best validation accuracy."
+    log = Path(log)
+    if not log.exists(): return ""
+    runs = {}
+    for line in log.read_text().splitlines():
+        r = json.loads(line); k = (r["step"], r["run"])
+        s = runs.setdefault(k, {"epochs": 0, "loss": None, "best": None, "oos": None})
+        s["epochs"] = max(s["epochs"], r.get("epoch") or 0)
+        if "loss" in r: s["loss"] = r["loss"]
+        if "eval_accuracy" in r and (s["best"] is None or r["eval_accuracy"] > s["best"]): s["best"], s["oos"] = r["eval_accuracy"], r.get("eval_oos_recall")
+    f = lambda v, p: "" if v is None else f"{v:.{p}f}"
+    rows = [f"| {st} | {run} | {s['epochs']:g} | {f(s['loss'], 4)} | {f(s['best'], 4)} | {f(s['oos'], 4)} |" for (st, run), s in runs.items()]
+    return "\n".join(["| step | run | epochs | last training loss | best validation accuracy | its OOS recall |", "|---|---|---|---|---|---|", *rows])
 
 # %% ../nbs/08_study.ipynb #babc95a2
 def _fingerprint(ds) -> str:
@@ -322,10 +363,10 @@ def _state(out:Path, cfg:StudyConfig, ds) -> dict:
                                   "Use another --out folder, or delete this one to start again.")
     names = ds["train"].features["intent"].names
     state |= dict(config=asdict(cfg), environment=environment(), finished=None, data_fingerprint=fp,
-                  data=dict(labels=len(names), **{s: len(d) for s, d in ds.items()}))
+                  data=dict(labels=len(names), **{s: len(d) for s, d in ds.items()}, splits=split_note(ds)))
     return state
 
-def _save_state(out:Path, state:dict): _atomic_write(out/"study.json", json.dumps(state, indent=1, default=str))
+def _save_state(out:Path, state:dict): atomic_write(out/"study.json", json.dumps(state, indent=1, default=str))
 
 def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:bool=False, base:str|None=None):
     "Benchmark `pipe` on the test split into the study's results, unless the row of this artifact (made from `base`) is already there."
@@ -338,14 +379,10 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     kw = dict(n_runs=cfg.n_runs, n_sample=min(50 if small else 200, len(ds["test"])), n_throughput=64 if small else 256, seed=cfg.seed)
     row = (OnnxPerformanceBenchmark if onnx else PerformanceBenchmark)(pipe, ds["test"], name, **kw).run_benchmark()
     row[name] |= dict(artifact=str(artifact), base=base)
-    res = save_results(row, out/"results.json")
+    # rows of a model this folder no longer holds (e.g. the teacher's int8 model, before the student existed) go in the same update
     stale = [n for n, r in res.items() if n != name and r.get("artifact") == str(artifact) and r.get("base") != base]
-    if stale:  # rows of a model this folder no longer holds (e.g. the teacher's int8 model, before the student existed)
-        from compressbook.benchmark import _locked
-        with _locked(out):
-            kept = {n: r for n, r in check_results(out/"results.json").items() if n not in stale}
-            _atomic_write(out/"results.json", json.dumps(kept, indent=1))
-        print(f"removed results of models no longer in the study folder: {stale}")
+    save_results(row, out/"results.json", drop=stale)
+    if stale: print(f"removed results of models no longer in the study folder: {stale}")
     return row[name]
 
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
@@ -353,22 +390,18 @@ def run_study(cfg:StudyConfig, # what to run (see `preset`)
              ) -> Path:
     "Run the study `cfg` in `out` (resuming what is there), benchmark every model, write the report; return the report's path."
     out = Path(out).resolve(); out.mkdir(parents=True, exist_ok=True)
-    with _exclusive(out): return _run(cfg, out)
+    bars = progress_bars()  # the study draws its own bars (one per step), and only those
+    with _exclusive(out), progress(False): return _run(cfg, out, bars)
 
 @contextmanager
 def _exclusive(out:Path):
     "Hold a lock on the study folder: two processes working on one study would overwrite each other's checkpoints."
-    try: import fcntl
-    except ImportError: yield; return  # no POSIX locks on this platform
-    fd = os.open(out/".lock", os.O_RDWR | os.O_CREAT)  # a file of its own: `save_results` locks the folder itself while it writes
-    try:
-        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with ExitStack() as stack:  # a lock file of its own: `save_results` locks the results file while it writes
+        try: stack.enter_context(file_lock(out/".lock", wait=False))
         except BlockingIOError: raise ValueError(f"Another process is running a study in {out}; wait for it, or use another --out folder.") from None
         yield
-    finally: os.close(fd)
 
-def _run(cfg:StudyConfig, out:Path) -> Path:
-    from tqdm.auto import tqdm
+def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
     from transformers import pipeline
     from compressbook.models import TeacherConfig, train_teacher
     from compressbook.pruning import pruned_pipeline
@@ -387,15 +420,18 @@ def _run(cfg:StudyConfig, out:Path) -> Path:
         state["steps"][step] = dict(path=str(path), seconds=round(time.perf_counter() - t0 + state["steps"].get(step, {}).get("seconds", 0), 1))
         _save_state(out, state)
     clf = lambda p: pipeline("text-classification", model=str(p), device="cpu")
-    with _cache_in(out/"cache"):
-        bar = tqdm(cfg.steps, desc="study", unit="step")
-        for step in bar:
-            bar.set_postfix_str(step); t0 = time.perf_counter()
+    prog = StudyProgress(out/"training.jsonl", bars=bars)
+    def bench(name, *args, **kw): prog.note(f"benchmark: {name}"); return _benchmark(name, *args, **kw)
+    import optuna  # before `quiet_loggers`: optuna sets its logger's level when first imported
+    # one bar per step and the logs to a file: no other bars, no Trainer log dicts, no optuna line per trial
+    with _cache_in(out/"cache"), progress(False, callbacks=[prog]), quiet_loggers("optuna", level=logging.WARNING):
+        for step in cfg.steps:
+            prog.start(step); t0 = time.perf_counter()
             if step == "teacher":
                 if cfg.teacher: teacher = teacher_dir
                 else: teacher = str(train_teacher(TeacherConfig(backbone=cfg.backbone, epochs=cfg.teacher_epochs, lr=cfg.teacher_lr, seed=cfg.seed),
                                                   out/"teacher", data_path=ds))
-                _benchmark("Teacher", clf(teacher), teacher, ds, cfg, out)
+                bench("Teacher", clf(teacher), teacher, ds, cfg, out)
                 done(step, teacher, t0)
                 continue
             if "teacher" not in state["steps"]:
@@ -405,20 +441,21 @@ def _run(cfg:StudyConfig, out:Path) -> Path:
             who = "Student" if "distil" in state["steps"] else "Teacher"
             if step == "distil":
                 student = _distil(cfg, teacher, ds, out, oos_weight)
-                _benchmark("Student (distilled)", clf(student), student, ds, cfg, out)
+                bench("Student (distilled)", clf(student), student, ds, cfg, out)
                 done(step, student, t0)
             elif step == "quantize":
                 pipe = _quantize(base, out/"quantized")
-                _benchmark(f"{who} int8 (PyTorch dynamic)", pipe, out/"quantized", ds, cfg, out, base=base)
+                bench(f"{who} int8 (PyTorch dynamic)", pipe, out/"quantized", ds, cfg, out, base=base)
                 done(step, out/"quantized", t0)
             elif step == "onnx":
                 final = _onnx(base, out/"onnx", texts)
-                _benchmark(f"{who} int8 (ONNX Runtime)", OnnxPipeline(final), final, ds, cfg, out, onnx=True, base=base)
+                bench(f"{who} int8 (ONNX Runtime)", OnnxPipeline(final), final, ds, cfg, out, onnx=True, base=base)
                 done(step, final, t0)
             elif step == "prune":
                 pruned = _prune(cfg, base, teacher, ds, out, oos_weight)
-                _benchmark(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
+                bench(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
                 done(step, pruned, t0)
+        prog.close()
     run["seconds"] = round(time.perf_counter() - t_start, 1)
     state["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds"); _save_state(out, state)
     return write_report(out)
@@ -453,6 +490,9 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
     try: report = run_study(cfg, out)
     except (ValueError, FileNotFoundError) as e: sys.exit(f"compressbook study: {e}")
     except KeyboardInterrupt: sys.exit(f"\ncompressbook study: interrupted; finished steps are saved in {out}. Run the same command again to resume.")
+    if summary := training_summary(Path(out)/"training.jsonl"): print(f"training runs (every log line in {Path(out)/'training.jsonl'}):\n{summary}")
+    res = check_results(Path(out)/"results.json")
+    print(f"\nresults:\n{markdown_table(res, 'Teacher' if 'Teacher' in res else None)}")
     print(f"study finished in {(time.perf_counter() - t0) / 60:.1f} min: {report} (and report.html, pareto.png, results.json beside it)")
 
 def main():

@@ -1,17 +1,22 @@
 """Re-execute notebooks, slow cells included, and save their outputs in place (`make outputs`).
 
-Usage: python tools/run_nbs.py [NOTEBOOK ...]   (default: every notebook in nbs/, in order)
+Usage: python tools/run_nbs.py [--skip-slow] [NOTEBOOK ...]   (default: every notebook in nbs/, in order)
 Each notebook runs in its own folder, as `nbdev_test` runs it; cells marked `#| eval: false` are
 skipped. A notebook that fails stops the run and is left unchanged. `nbdev_clean` runs afterwards.
+`--skip-slow` runs only the cells that `nbdev_test` runs (examples and tests on small data) and keeps
+the saved outputs of the `#| slow` cells as they are: for a change that leaves the full-size runs alone.
 """
 import os, re, subprocess, sys, time
 from pathlib import Path
 from execnb.nbio import read_nb, write_nb
 from execnb.shell import CaptureShell
 
+SKIP_SLOW = False
+
 def _skip(cell):
-    "Skip what `nbdev_test` skips besides flags: `#| eval: false` cells and the export cell."
+    "Skip what `nbdev_test` skips besides flags: `#| eval: false` cells and the export cell (and `#| slow` cells with `--skip-slow`)."
     src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+    if SKIP_SLOW and re.search(r"^#\|\s*slow\b", src, re.M): return True
     return cell.cell_type != "code" or "nbdev_export(" in src or re.search(r"^#\|\s*eval:\s*false", src, re.M | re.I) is not None
 
 root = Path(__file__).resolve().parents[1]
@@ -27,6 +32,8 @@ def run(nb_path:Path):
     print(f"ran {nb_path.relative_to(root)} in {time.perf_counter()-t0:.0f} s", flush=True)
 
 if __name__ == "__main__":
-    nbs = [Path(a).resolve() for a in sys.argv[1:]] or sorted(p for p in (root/"nbs").glob("*.ipynb") if not p.name.startswith("_"))
+    args = sys.argv[1:]
+    if "--skip-slow" in args: SKIP_SLOW = True; args.remove("--skip-slow")
+    nbs = [Path(a).resolve() for a in args] or sorted(p for p in (root/"nbs").glob("*.ipynb") if not p.name.startswith("_"))
     for p in nbs: run(p)
     subprocess.run(["nbdev_clean"], cwd=root, check=True)

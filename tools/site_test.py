@@ -1,7 +1,7 @@
 """Browser test of the static site (`make site-test`): every page in headless Chromium, with networking off.
 
 Each chapter page must load, show its title, its API section (the chapter's exported symbols, each linking to its
-documentation on the page) and at least one rendered image; pages with math must render it as MathML; every
+documentation on the page) and at least one rendered image (library reference pages, `00_*`, need none); pages with math must render it as MathML; every
 link between pages must reach an existing page and anchor. Screenshots go to a folder outside the repository
 (default: a temporary folder; `--shots DIR`). Needs Debian's `chromium` and `chromium-driver` and the `selenium` package.
 """
@@ -51,7 +51,7 @@ def main():
     expected = {}
     for _, nb in sidebar():
         fm = front_matter(json.loads((root/"_proc"/nb).read_text()))
-        expected[Path(fm.get("output-file", Path(nb).stem + ".html")).stem] = (fm.get("title", ""), Path(nb).stem[:2].isdigit())
+        expected[Path(fm.get("output-file", Path(nb).stem + ".html")).stem] = (fm.get("title", ""), Path(nb).stem[:2].isdigit(), not Path(nb).stem.startswith("00_"))
     failures, states = [], {}
     drv = browser()
     try:
@@ -60,13 +60,13 @@ def main():
             drv.get(f.as_uri())
             st = drv.execute_script(PAGE_STATE); states[f.name] = st
             drv.save_screenshot(str(shots/f"{f.stem}.png"))
-            title, chapter = expected.get(f.stem, (None, False))
+            title, chapter, figure = expected.get(f.stem, (None, False, False))  # 00_: library reference pages, no figure
             err = lambda m: failures.append(f"{f.name}: {m}")
             if title is None: err("not in the sidebar")
             elif st["title"].strip() != title: err(f"title {st['title']!r}, expected {title!r}")
             if chapter and not st["api"]: err("no API section")
             if chapter and st["docs"] < 1: err("no documented symbol on the page")
-            if chapter and st["loaded"] < 1: err(f"no image shown ({st['images']} images, broken: {st['broken'][:3]})")
+            if figure and st["loaded"] < 1: err(f"no image shown ({st['images']} images, broken: {st['broken'][:3]})")
             if st["broken"]: err(f"broken images {st['broken'][:3]}")
             if st["mathErrors"]: err(f"{st['mathErrors']} formulas failed to render")
             print(f"{'ok  ' if not any(x.startswith(f.name) for x in failures) else 'FAIL'} {f.name}: {st['title']!r}, "
