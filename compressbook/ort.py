@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from .benchmark import PerformanceBenchmark, BOOK_QUERY
-from .core import atomic_dir, measurable, float32_atol
+from .core import atomic_dir, measurable, float32_atol, quiet_loggers
 from .models import load_tokenizer
 
 # %% auto #0
@@ -257,7 +257,9 @@ def optimize_onnx(path:str|Path, # exported folder (with config.json)
     cfg = json.loads((src.parent/"config.json").read_text())
     n_layers = cfg["num_hidden_layers"]
     num_heads, hidden = _attention_shape(cfg)
-    opt = optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden)
+    # ORT's fusion logs a line for each attention it cannot fuse; what was fused is counted and checked below instead
+    # (its modules import each other as top-level modules, so the logger is `fusion_attention`, not under onnxruntime)
+    with quiet_loggers("onnxruntime.transformers", "fusion_attention"): opt = optimize_model(str(src), model_type="bert", num_heads=num_heads, hidden_size=hidden)
     fused = {k: v for k, v in opt.get_fused_operator_statistics().items() if k in FUSED_OPS}
     if require:
         attn, gelu = fused.get("Attention", 0) + fused.get("MultiHeadAttention", 0), sum(fused.get(k, 0) for k in ("BiasGelu", "Gelu", "FastGelu"))

@@ -317,8 +317,12 @@ def prune(cfg:PruningConfig|StructuredPruningConfig, # what to do
 
 # %% ../nbs/07_pruning.ipynb #530c3ae3
 def _csr32(w:torch.Tensor) -> torch.Tensor:
-    c = w.to_sparse_csr()
-    return torch.sparse_csr_tensor(c.crow_indices().int(), c.col_indices().int(), c.values(), c.shape)
+    import warnings
+    with warnings.catch_warnings():  # torch marks CSR tensors as beta; storing and densifying them is all we use
+        warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta", category=UserWarning)
+        warnings.filterwarnings("ignore", message="Sparse invariant checks are implicitly disabled", category=UserWarning)
+        c = w.to_sparse_csr()
+        return torch.sparse_csr_tensor(c.crow_indices().int(), c.col_indices().int(), c.values(), c.shape)
 
 def save_sparse(model, # a pruned model
                 path:str|Path, # file to write (`torch.save` format)
@@ -335,7 +339,10 @@ def load_sparse(path:str|Path, # file written by `save_sparse`
                ):
     "Load a model saved by `save_sparse`."
     from transformers import AutoConfig, AutoModelForSequenceClassification
-    sd = {k: v.to_dense() if v.layout == torch.sparse_csr else v for k, v in torch.load(path, weights_only=True).items()}
+    import warnings
+    with warnings.catch_warnings():  # torch does not re-check a CSR tensor's invariants on load; this file is one `save_sparse` wrote
+        warnings.filterwarnings("ignore", message="Sparse invariant checks are implicitly disabled", category=UserWarning)
+        sd = {k: v.to_dense() if v.layout == torch.sparse_csr else v for k, v in torch.load(path, weights_only=True).items()}
     model = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(config_dir))
     model.load_state_dict(sd)
     return model.eval()

@@ -10,10 +10,13 @@
 Ends with the line `N passed, M failed`; the exit status is 0 when all passed, 1 otherwise.
 
 Tests are hermetic: each notebook runs (in this process, through execnb) with its own fresh temporary root
-`<tmp>/compressbook-test-<notebook>-XXXX/`, and meanwhile COMPRESSBOOK_CACHE=<root>/cache (nothing cached by an
-earlier notebook or run, nothing written to ~/.cache/compressbook), COMPRESSBOOK_RESULTS=<root>/results.json and
+`<tmp>/compressbook-test-<notebook>-XXXX/`, and meanwhile COMPRESSBOOK_RESULTS=<root>/results.json and
 TMPDIR=<root>/tmp (also `tempfile.tempdir`); the environment is restored and the root removed afterwards. The
-browser test runs in such a root too. This takes precedence over a COMPRESSBOOK_CACHE set by the caller (.ci/run).
+library's cache, COMPRESSBOOK_CACHE, is one fresh folder for the whole run (`<tmp>/compressbook-test-cache-XXXX/`,
+removed at the end): the chapters' tests share it as a reader's notebooks share theirs (a small teacher fine-tuned by
+one chapter's tests is reused by the next, which halves the run's time), and nothing is read from an earlier run or
+written to ~/.cache/compressbook. The browser test runs in such a root too. This takes precedence over a
+COMPRESSBOOK_CACHE set by the caller (.ci/run).
 
     python tools/check.py                      # everything (`make test`)
     python tools/check.py nbs/01_data.ipynb    # only these notebooks' tests, plus checks 1, 2, 4 and 5
@@ -30,11 +33,11 @@ USER_CACHE = Path.home()/".cache"/"compressbook"  # the library's default cache 
 SANDBOX_VARS = ("COMPRESSBOOK_CACHE", "COMPRESSBOOK_RESULTS", "TMPDIR")
 
 @contextmanager
-def sandbox(label:str):
-    "A fresh temporary root for one test, with the library's cache, results file and TMPDIR inside it; removed after."
+def sandbox(label:str, cache:Path|None=None):
+    "A fresh temporary root for one test, with the results file and TMPDIR (and the library's cache, unless `cache`) inside it; removed after."
     box = Path(tempfile.mkdtemp(prefix=f"compressbook-test-{label}-", dir=REAL_TMP))
     (box/"tmp").mkdir()
-    env = {"COMPRESSBOOK_CACHE": str(box/"cache"), "COMPRESSBOOK_RESULTS": str(box/"results.json"), "TMPDIR": str(box/"tmp")}
+    env = {"COMPRESSBOOK_CACHE": str(cache or box/"cache"), "COMPRESSBOOK_RESULTS": str(box/"results.json"), "TMPDIR": str(box/"tmp")}
     saved, saved_tempdir = dict(os.environ), tempfile.tempdir
     os.environ.update(env)
     tempfile.tempdir = env["TMPDIR"]  # tempfile caches gettempdir(): point it at the sandbox too
@@ -142,13 +145,23 @@ def main():
     if not a.only_nbs:
         for name, check in (("notebooks and library in sync", check_sync), ("README.md up to date", check_readme)):
             report(name, check())
-    for nb in nbs:
-        t0 = time.perf_counter()
-        with sandbox(nb.stem):
-            ok, _ = test_nb(nb, skip_flags=flags, showerr=True, basepath=cfg.config_path)
-        rel = nb.relative_to(cfg.config_path) if nb.is_relative_to(cfg.config_path) else nb
-        print(f"{'ok  ' if ok else 'FAIL'} {rel} ({time.perf_counter()-t0:.0f} s)", flush=True)
-        results.append(ok)
+    run_cache = Path(tempfile.mkdtemp(prefix="compressbook-test-cache-", dir=REAL_TMP))
+    # torch.compile's kernel cache (torchao's int8 path compiles) is shared by the run too: by default it lives in
+    # $TMPDIR, which is each notebook's own, and every notebook would compile the same kernels again
+    saved_inductor = os.environ.get("TORCHINDUCTOR_CACHE_DIR")
+    os.environ["TORCHINDUCTOR_CACHE_DIR"] = str(run_cache/"torchinductor")
+    try:
+        for nb in nbs:
+            t0 = time.perf_counter()
+            with sandbox(nb.stem, cache=run_cache):
+                ok, _ = test_nb(nb, skip_flags=flags, showerr=True, basepath=cfg.config_path)
+            rel = nb.relative_to(cfg.config_path) if nb.is_relative_to(cfg.config_path) else nb
+            print(f"{'ok  ' if ok else 'FAIL'} {rel} ({time.perf_counter()-t0:.0f} s)", flush=True)
+            results.append(ok)
+    finally:
+        if saved_inductor is None: os.environ.pop("TORCHINDUCTOR_CACHE_DIR", None)
+        else: os.environ["TORCHINDUCTOR_CACHE_DIR"] = saved_inductor
+        shutil.rmtree(run_cache, ignore_errors=True)
     if not a.only_nbs:
         t0 = time.perf_counter()
         err = check_site()

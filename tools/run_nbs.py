@@ -17,7 +17,9 @@ def _skip(cell):
     "Skip what `nbdev_test` skips besides flags: `#| eval: false` cells and the export cell (and `#| slow` cells with `--skip-slow`)."
     src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
     if SKIP_SLOW and re.search(r"^#\|\s*slow\b", src, re.M): return True
-    return cell.cell_type != "code" or "nbdev_export(" in src or re.search(r"^#\|\s*eval:\s*false", src, re.M | re.I) is not None
+    skip = cell.cell_type != "code" or "nbdev_export(" in src or re.search(r"^#\|\s*eval:\s*false", src, re.M | re.I) is not None
+    if not skip: cell.outputs = []  # execnb keeps a cell's old outputs when its new run prints nothing
+    return skip
 
 root = Path(__file__).resolve().parents[1]
 
