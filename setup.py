@@ -25,6 +25,7 @@ statuses = [ '1 - Planning', '2 - Pre-Alpha', '3 - Alpha',
 py_versions = '3.9 3.10 3.11 3.12 3.13'.split()
 
 requirements = shlex.split(cfg.get('requirements', ''))
+train_requirements = shlex.split(cfg.get('train_requirements', ''))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
@@ -45,7 +46,8 @@ setuptools.setup(
     include_package_data = True,
     package_data = {cfg['lib_path']: ['assets/*.json']},
     install_requires = requirements,
-    extras_require = {'dev': dev_requirements},
+    # the base install serves models (no torch); `train` adds the training stack; `dev` is train plus the tools
+    extras_require = {'train': train_requirements, 'dev': train_requirements + dev_requirements},
     dependency_links = cfg.get('dep_links', '').split(),
     python_requires = '>=' + min_python,
     long_description = open('README.md', encoding='utf-8').read(),

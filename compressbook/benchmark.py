@@ -11,14 +11,13 @@ import numpy as np
 from fastcore.basics import patch, store_attr
 from fastcore.script import call_parse
 from .data import ClincMetrics, OOS, load_clinc150, oos_id
-from .core import atomic_write, file_lock, progress_bars
+from .core import atomic_write, file_lock, progress_bars, library_versions
 from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
-           'predict_labels', 'model_size', 'latency_stats', 'compare_latency', 'load_text_classifier',
-           'library_versions', 'results_path', 'load_results', 'save_results', 'results_table', 'pareto_frontier',
-           'plot_metrics', 'teacher_cli']
+           'predict_labels', 'model_size', 'latency_stats', 'compare_latency', 'load_text_classifier', 'results_path',
+           'load_results', 'save_results', 'results_table', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -177,57 +176,27 @@ def load_text_classifier(path:str):
     from transformers import pipeline
     return pipeline("text-classification", model=path, device="cpu")
 
-def _peak_rss() -> int:
-    "This process's peak resident memory in bytes."
-    # Not `getrusage(RUSAGE_SELF).ru_maxrss`: Linux keeps it across fork and exec, so a child started from a big
-    # notebook reports the notebook's peak. `VmHWM` belongs to the process's own address space, new at exec.
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"): return int(line.split()[1]) * 1024
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-
-def _serve_child():
-    "Run in a fresh process: load a pipeline as the JSON on stdin says, serve queries, print resource use."
-    import importlib
-    spec = json.loads(sys.stdin.read())
-    mod, fn = spec["loader"].split(":")
-    loader = getattr(importlib.import_module(mod), fn)
-    import psutil
-    base = psutil.Process().memory_info().rss
-    t0 = time.perf_counter()
-    pipe = loader(spec["path"])
-    load_s = time.perf_counter() - t0
-    for q in spec["queries"]: pipe(q)
-    pipe(spec["queries"])
-    print(json.dumps({"peak_rss_mb": _peak_rss() / 2**20, "base_rss_mb": base / 2**20, "load_s": load_s}))
+@patch
+def serving_memory(self:PerformanceBenchmark, loader:str, # `"module:function"` that loads the model from `path`
+                   path:str|Path, # the saved model
+                  ) -> dict:
+    "Peak memory, memory before loading, load time and whether torch was imported, of a fresh process serving real test queries."
+    spec = json.dumps({"loader": loader, "path": str(path), "queries": _sample(self, 32)})
+    cmd = [sys.executable, "-c", "from compressbook.core import serving_child; serving_child()"]
+    r = subprocess.run(cmd, input=spec, capture_output=True, text=True)
+    if r.returncode: raise RuntimeError(f"The serving process failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
 
 @patch
 def compute_memory(self:PerformanceBenchmark) -> dict:
-    "Peak resident memory and load time of a fresh process that loads the model and serves real test queries."
+    "`serving_memory` of the pipeline, reloaded as its `serving_spec()` says (a `transformers` pipeline: saved, then loaded with `pipeline`)."
     with tempfile.TemporaryDirectory() as d:
-        if hasattr(self.pipeline, "serving_spec"): loader, path = self.pipeline.serving_spec()
-        elif hasattr(self.pipeline, "save_pretrained"):
-            self.pipeline.save_pretrained(d); loader, path = "compressbook.benchmark:load_text_classifier", d
-        else: return {"peak_rss_mb": float("nan"), "base_rss_mb": float("nan"), "load_s": float("nan")}
-        spec = json.dumps({"loader": loader, "path": str(path), "queries": _sample(self, 32)})
-        cmd = [sys.executable, "-c", "from compressbook.benchmark import _serve_child; _serve_child()"]
-        r = subprocess.run(cmd, input=spec, capture_output=True, text=True)
-        if r.returncode: raise RuntimeError(f"The serving process failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
-        return json.loads(r.stdout.strip().splitlines()[-1])
+        if hasattr(self.pipeline, "serving_spec"): return self.serving_memory(*self.pipeline.serving_spec())
+        if hasattr(self.pipeline, "save_pretrained"):
+            self.pipeline.save_pretrained(d); return self.serving_memory("compressbook.benchmark:load_text_classifier", d)
+    return {"peak_rss_mb": float("nan"), "base_rss_mb": float("nan"), "load_s": float("nan")}
 
 # %% ../nbs/03_benchmark.ipynb #f4c8d527
-def library_versions(packages:tuple=("torch", "transformers", "onnxruntime", "torchao", "compressbook"), # distribution names
-                    ) -> dict:
-    "The installed version of each of `packages` (those not installed are left out)."
-    import importlib.metadata as md
-    out = {}
-    for p in packages:
-        try: out[p] = md.version(p)
-        except md.PackageNotFoundError: pass
-    return out
-
 @patch
 def run_benchmark(self:PerformanceBenchmark) -> dict:
     "All metrics for this pipeline, as `{optim_type: metrics}`."

@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #9c7ab4a5
 from __future__ import annotations
-import contextlib, logging, os, shutil, tempfile
+import contextlib, importlib, inspect, json, logging, os, shutil, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['atomic_file', 'atomic_write', 'atomic_dir', 'file_lock', 'measurable', 'rounding_tolerance', 'float32_atol',
-           'quiet_loggers', 'progress_bars', 'show_progress', 'progress', 'hook_trainer']
+__all__ = ['COMMANDS', 'TRAINING_STACK', 'atomic_file', 'atomic_write', 'atomic_dir', 'file_lock', 'measurable', 'peak_rss',
+           'load_object', 'serving_child', 'classification_answers', 'library_versions', 'rounding_tolerance',
+           'float32_atol', 'quiet_loggers', 'progress_bars', 'show_progress', 'progress', 'hook_trainer', 'main']
 
 # %% ../nbs/00_core.ipynb #d93f3986
 @contextlib.contextmanager
@@ -75,6 +76,68 @@ def measurable(pipe, # a pipeline or any callable that answers like one
     pipe.model_path = Path(weights)
     pipe.serving_spec = lambda: (loader, str(path))
     return pipe
+
+# %% ../nbs/00_core.ipynb #6fb0e47c
+def peak_rss() -> int:
+    "This process's peak resident memory in bytes."
+    # Not `getrusage(RUSAGE_SELF).ru_maxrss`: Linux keeps it across fork and exec, so a child started from a big
+    # notebook reports the notebook's peak. `VmHWM` belongs to the process's own address space, new at exec.
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"): return int(line.split()[1]) * 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+
+# %% ../nbs/00_core.ipynb #4f6c6659
+def load_object(spec:str, # `"module:name"` or `"module:Class.method"`
+               ):
+    "The object `spec` names, imported."
+    mod, _, name = spec.partition(":")
+    if not name: raise ValueError(f"{spec!r} is not 'module:name' (e.g. 'compressbook.serve:Classifier.load').")
+    o = importlib.import_module(mod)
+    for part in name.split("."): o = getattr(o, part)
+    return o
+
+def serving_child():
+    "Run in a fresh process: load a pipeline as the JSON on stdin says, serve its queries, print resource use as JSON."
+    import psutil
+    spec = json.loads(sys.stdin.read())
+    loader = load_object(spec["loader"])
+    base = psutil.Process().memory_info().rss
+    t0 = time.perf_counter()
+    pipe = loader(spec["path"])
+    load_s = time.perf_counter() - t0
+    for q in spec["queries"]: pipe(q)
+    pipe(spec["queries"])
+    print(json.dumps({"peak_rss_mb": peak_rss() / 2**20, "base_rss_mb": base / 2**20, "load_s": load_s, "torch_loaded": "torch" in sys.modules}))
+
+# %% ../nbs/00_core.ipynb #23865a5f
+def classification_answers(logits:np.ndarray, # one row of logits per text
+                           id2label:dict, # class id -> label name
+                           top_k:int|None=1, # labels per text (None: all), best first
+                           single:bool=False, # the input was one text, not a list
+                          ) -> list:
+    "Answers shaped like a `transformers` text-classification pipeline's: softmax scores of `logits`, best `top_k` labels first."
+    z = np.asarray(logits, dtype=np.float32)
+    p = np.exp(z - z.max(-1, keepdims=True)); p /= p.sum(-1, keepdims=True)
+    out = []
+    for row in p:
+        best = np.argsort(-row, kind="stable")[:top_k]
+        res = [{"label": id2label[int(j)], "score": float(row[j])} for j in best]
+        out.append(res[0] if top_k == 1 else res)
+    return [out[0]] if single and top_k == 1 else (out[0] if single else out)
+
+# %% ../nbs/00_core.ipynb #dde0ebdb
+def library_versions(packages:tuple=("torch", "transformers", "onnxruntime", "torchao", "compressbook"), # distribution names
+                    ) -> dict:
+    "The installed version of each of `packages` (those not installed are left out)."
+    import importlib.metadata as md
+    out = {}
+    for p in packages:
+        try: out[p] = md.version(p)
+        except md.PackageNotFoundError: pass
+    return out
 
 # %% ../nbs/00_core.ipynb #63fd1af9
 def rounding_tolerance(n:int, # accumulations along the longest chain (e.g. layers x (hidden + feed-forward width))
@@ -147,3 +210,26 @@ def hook_trainer(trainer):
     if not _REPORT["bars"]: trainer.remove_callback(PrinterCallback)  # what a Trainer with `disable_tqdm` uses to print its logs
     for cb in _REPORT["callbacks"]: trainer.add_callback(cb)
     return trainer
+
+# %% ../nbs/00_core.ipynb #64cf45f4
+COMMANDS = {"study": ("compressbook.study:study_cli", "run the compression study and write its report (needs compressbook[train])"),
+            "package": ("compressbook.serve:package_cli", "make a self-contained serving folder from an ONNX model"),
+            "serve": ("compressbook.serve:serve_cli", "serve a packaged model over HTTP (onnxruntime, no torch)")}
+TRAINING_STACK = ("torch", "transformers", "datasets", "evaluate", "accelerate", "optuna", "torchao", "onnxscript", "pandas", "matplotlib")  # compressbook[train]
+
+# %% ../nbs/00_core.ipynb #48531e54
+def main(argv:list|None=None, # the arguments (default: `sys.argv[1:]`)
+        ):
+    "The `compressbook` command: `compressbook COMMAND [options]`, with COMMAND one of `COMMANDS`."
+    from fastcore.script import anno_parser
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0] not in COMMANDS:
+        print("usage: compressbook COMMAND [options]\n\ncommands:\n" + "\n".join(f"  {k:8} {d}" for k, (_, d) in COMMANDS.items())
+              + "\n\n`compressbook COMMAND --help` lists a command's options.")
+        sys.exit(0 if argv and argv[0] in ("-h", "--help") else 2)
+    try: f = load_object(COMMANDS[argv[0]][0]).__wrapped__  # the function under `call_parse`
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] not in TRAINING_STACK: raise
+        sys.exit(f"compressbook {argv[0]}: needs the training stack, and {e.name} is not installed: pip install 'compressbook[train]'")
+    args = vars(anno_parser(f, prog=f"compressbook {argv[0]}").parse_args(argv[1:]))
+    f(**{k: v for k, v in args.items() if k in inspect.signature(f).parameters})  # fastcore adds --pdb and --xtra

@@ -4,12 +4,12 @@
 
 # %% ../nbs/06_onnx.ipynb #d07d9808
 from __future__ import annotations
-import json, os, shutil, time, warnings
+import json, os, shutil, tempfile, time, warnings
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from .benchmark import PerformanceBenchmark, BOOK_QUERY
-from .core import atomic_dir, measurable, float32_atol, quiet_loggers
+from .core import atomic_dir, classification_answers, measurable, float32_atol, quiet_loggers
 from .models import load_tokenizer
 
 # %% auto #0
@@ -192,25 +192,22 @@ class OnnxPipeline:
         single = isinstance(inputs, str)
         texts = [inputs] if single else list(inputs)
         if bad := [t for t in texts if not isinstance(t, str)]: raise TypeError(f"OnnxPipeline takes strings, got {type(bad[0]).__name__}: {bad[0]!r}.")
-        out = []
-        for i in range(0, len(texts), batch_size):
-            z = self.logits(texts[i:i+batch_size])
-            p = np.exp(z - z.max(-1, keepdims=True)); p /= p.sum(-1, keepdims=True)
-            for row in p:
-                best = np.argsort(-row, kind="stable")[:top_k]
-                res = [{"label": self.id2label[int(j)], "score": float(row[j])} for j in best]
-                out.append(res[0] if top_k == 1 else res)
-        return [out[0]] if single and top_k == 1 else (out[0] if single else out)
-
+        z = [self.logits(texts[i:i+batch_size]) for i in range(0, len(texts), batch_size)]
+        return classification_answers(np.concatenate(z) if z else np.zeros((0, len(self.id2label))), self.id2label, top_k, single)
 
 # %% ../nbs/06_onnx.ipynb #e0a75d6c
 class OnnxPerformanceBenchmark(PerformanceBenchmark):
-    "The shared benchmark for an `OnnxPipeline`: the size is the model file's."
+    "The shared benchmark for an `OnnxPipeline`: the size is the model file's; memory is that of a torch-free server."
     def compute_size(self) -> dict:
         f = self.pipeline.model_path
         if f is None: raise ValueError("Benchmark an OnnxPipeline built from a file or folder, so its size is known.")
         n = f.stat().st_size + sum(p.stat().st_size for p in f.parent.glob(f"{f.name}.data"))
         return {"size_bytes": n, "size_mb": n / 2**20}
+    def compute_memory(self) -> dict:
+        from compressbook.serve import package  # the serving chapter's folder, loaded as a server loads it: no torch
+        if self.pipeline.model_path is None: raise ValueError("Benchmark an OnnxPipeline built from a file or folder, so it can be packaged.")
+        with tempfile.TemporaryDirectory() as d:
+            return self.serving_memory("compressbook.serve:Classifier.load", package(self.pipeline.model_path, Path(d)/"serve"))
 
 # %% ../nbs/06_onnx.ipynb #3d553b8c
 FUSED_OPS = ("EmbedLayerNormalization", "Attention", "MultiHeadAttention", "SkipLayerNormalization", "BiasGelu", "Gelu", "FastGelu", "LayerNormalization")
