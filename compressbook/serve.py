@@ -14,14 +14,13 @@ from fastcore.script import call_parse
 from .core import atomic_dir, classification_answers, library_versions
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'MODEL_FILES', 'SERVE_ENV', 'ManifestError', 'file_sha256', 'serving_spec', 'package',
-           'read_manifest', 'Classifier', 'ServeConfig', 'RequestError', 'parse_request', 'create_app', 'app_from_env',
-           'serve', 'serve_cli', 'package_cli', 'free_port', 'peak_rss_mb', 'mapped_libraries', 'Server', 'load_test',
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'SERVE_ENV', 'ManifestError', 'file_sha256', 'serving_spec', 'package', 'read_manifest',
+           'Classifier', 'ServeConfig', 'RequestError', 'parse_request', 'create_app', 'app_from_env', 'serve',
+           'serve_cli', 'package_cli', 'free_port', 'peak_rss_mb', 'mapped_libraries', 'Server', 'load_test',
            'load_table', 'plot_load']
 
 # %% ../nbs/08_serve.ipynb #05d18b38
 FORMAT, FORMAT_VERSION = "compressbook-serve", 1  # what manifest.json says it is; readers refuse other versions
-MODEL_FILES = ("model.onnx", "model.onnx.data")  # the graph and, for big models, its external weights
 
 class ManifestError(ValueError):
     "A serving folder whose files do not match its manifest."
@@ -59,12 +58,12 @@ def package(source:str|Path, # an ONNX folder the library made (or its .onnx fil
     graph = source if source.suffix == ".onnx" else folder/"model.onnx"
     if not graph.is_file(): raise FileNotFoundError(f"No ONNX model at {graph}: package a folder that export_onnx (or optimize_onnx, quantize_onnx) wrote.")
     if not (folder/"tokenizer.json").is_file(): raise FileNotFoundError(f"No tokenizer.json in {folder}: a serving folder needs the fast tokenizer's file (tokenizer.save_pretrained writes it).")
-    spec = serving_spec(folder)
+    spec = serving_spec(folder); labels = spec.pop("labels")
     def write(tmp:Path):
         shutil.copy2(graph, tmp/"model.onnx")
         if (data := graph.with_name(graph.name + ".data")).exists(): shutil.copy2(data, tmp/data.name)  # the graph names it
         shutil.copy2(folder/"tokenizer.json", tmp/"tokenizer.json")
-        (tmp/"labels.json").write_text(json.dumps(spec.pop("labels"), indent=1))
+        (tmp/"labels.json").write_text(json.dumps(labels, indent=1))
         files = {p.name: dict(bytes=p.stat().st_size, sha256=file_sha256(p)) for p in sorted(tmp.iterdir())}
         m = dict(format=FORMAT, format_version=FORMAT_VERSION, name=name or folder.name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  **spec, files=files, benchmark=row, versions=library_versions(("compressbook", "onnxruntime", "onnx", "tokenizers", "torch", "transformers")))
