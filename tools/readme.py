@@ -11,7 +11,8 @@ root = Path(__file__).resolve().parents[1]
 nb_path, readme = root/"nbs"/"index.ipynb", root/"README.md"
 
 def directives(src):
-    return {m.group(1) for m in re.finditer(r"^#\|\s*([\w-]+)", src, flags=re.M)}
+    "A cell's `#|` directives, e.g. {'hide'} or {'echo: false', 'slow'}."
+    return {re.sub(r"\s*:\s*", ": ", m.group(1).strip()) for m in re.finditer(r"^#\|\s*(.*)$", src, flags=re.M)}
 
 def render():
     nb = json.loads(nb_path.read_text())
