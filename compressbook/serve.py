@@ -101,6 +101,16 @@ class Classifier:
         self.inputs = [i.name for i in session.get_inputs()]
         if bad := [n for n in self.inputs if n not in ("input_ids", "attention_mask", "token_type_ids")]:
             raise ValueError(f"The ONNX model takes inputs {bad} that a tokenizer does not give: serve a model exported by export_onnx.")
+    def __call__(self, inputs:str|list[str], # one query or a list
+                 top_k:int|None=1, # labels per query (None: all), best first
+                 batch_size:int=1, # queries per session run
+                ):
+        "Labels and scores for `inputs`, as the `transformers` text-classification pipeline gives them."
+        single = isinstance(inputs, str)
+        texts = [inputs] if single else list(inputs)
+        if bad := [t for t in texts if not isinstance(t, str)]: raise TypeError(f"Classifier takes strings, got {type(bad[0]).__name__}: {bad[0]!r}.")
+        z = [self.logits(texts[i:i+batch_size]) for i in range(0, len(texts), batch_size)]
+        return classification_answers(np.concatenate(z) if z else np.zeros((0, len(self.id2label))), self.id2label, top_k, single)
 
 # %% ../nbs/08_serve.ipynb #9618e08b
 def _session(f:Path, threads:int|None):
@@ -135,18 +145,6 @@ def logits(self:Classifier, texts:list[str]) -> np.ndarray:
     enc = self.tokenizer.encode_batch(list(texts))
     cols = dict(input_ids=[e.ids for e in enc], attention_mask=[e.attention_mask for e in enc], token_type_ids=[e.type_ids for e in enc])
     return self.session.run(None, {n: np.asarray(cols[n], dtype=np.int64) for n in self.inputs})[0]
-
-@patch
-def __call__(self:Classifier, inputs:str|list[str], # one query or a list
-             top_k:int|None=1, # labels per query (None: all), best first
-             batch_size:int=1, # queries per session run
-            ):
-    "Labels and scores for `inputs`, as the `transformers` text-classification pipeline gives them."
-    single = isinstance(inputs, str)
-    texts = [inputs] if single else list(inputs)
-    if bad := [t for t in texts if not isinstance(t, str)]: raise TypeError(f"Classifier takes strings, got {type(bad[0]).__name__}: {bad[0]!r}.")
-    z = [self.logits(texts[i:i+batch_size]) for i in range(0, len(texts), batch_size)]
-    return classification_answers(np.concatenate(z) if z else np.zeros((0, len(self.id2label))), self.id2label, top_k, single)
 
 # %% ../nbs/08_serve.ipynb #9d46981d
 @dataclass
@@ -296,6 +294,8 @@ class Server:
                 ):
         self.folder, self.workers, self.threads, self.python, self.timeout = str(folder), workers, threads, python, timeout
         self.port = free_port(); self.url = f"http://127.0.0.1:{self.port}"
+    def __enter__(self): return self.start()
+    def __exit__(self, *exc): self.stop()
     def processes(self) -> list:
         "The server's live processes: uvicorn's, its workers' and multiprocessing's helpers."
         import psutil
@@ -307,7 +307,7 @@ class Server:
 
 # %% ../nbs/08_serve.ipynb #e138ef35
 @patch
-def __enter__(self:Server):
+def start(self:Server):
     "Start the server and wait until it answers /healthz with every worker up."
     import httpx
     cmd = [self.python, "-c", "from compressbook.core import main; main()", "serve", self.folder, "--port", str(self.port),
@@ -331,9 +331,6 @@ def stop(self:Server, timeout:float=30) -> int:
         except subprocess.TimeoutExpired: self.proc.kill(); self.proc.wait()
     if not self.proc.stdout.closed: self.output = self.proc.stdout.read(); self.proc.stdout.close()
     return self.proc.returncode
-
-@patch
-def __exit__(self:Server, *exc): self.stop()
 
 # %% ../nbs/08_serve.ipynb #003bc4bc
 async def _load_level(url:str, texts:list[str], clients:int, requests:int, duration_s:float) -> dict:
