@@ -10,8 +10,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['COMMANDS', 'TRAINING_STACK', 'atomic_file', 'atomic_write', 'atomic_dir', 'file_lock', 'measurable', 'peak_rss',
-           'load_object', 'serving_child', 'classification_answers', 'library_versions', 'rounding_tolerance',
-           'float32_atol', 'quiet_loggers', 'progress_bars', 'show_progress', 'progress', 'hook_trainer', 'main']
+           'load_object', 'serving_child', 'classification_answers', 'classify_texts', 'library_versions',
+           'rounding_tolerance', 'float32_atol', 'quiet_loggers', 'progress_bars', 'show_progress', 'progress',
+           'hook_trainer', 'main']
 
 # %% ../nbs/00_core.ipynb #d93f3986
 @contextlib.contextmanager
@@ -78,14 +79,16 @@ def measurable(pipe, # a pipeline or any callable that answers like one
     return pipe
 
 # %% ../nbs/00_core.ipynb #6fb0e47c
-def peak_rss() -> int:
-    "This process's peak resident memory in bytes."
+def peak_rss(pid:int|None=None, # a process id (default: this process)
+            ) -> int:
+    "Peak resident memory of the process `pid` (default: this one) in bytes."
     # Not `getrusage(RUSAGE_SELF).ru_maxrss`: Linux keeps it across fork and exec, so a child started from a big
     # notebook reports the notebook's peak. `VmHWM` belongs to the process's own address space, new at exec.
-    status = Path("/proc/self/status")
+    status = Path(f"/proc/{pid or 'self'}/status")
     if status.exists():
         for line in status.read_text().splitlines():
             if line.startswith("VmHWM:"): return int(line.split()[1]) * 1024
+    if pid is not None: raise RuntimeError(f"{status} has no peak memory: another process's is read from /proc (Linux only).")
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
 
@@ -127,6 +130,21 @@ def classification_answers(logits:np.ndarray, # one row of logits per text
         res = [{"label": id2label[int(j)], "score": float(row[j])} for j in best]
         out.append(res[0] if top_k == 1 else res)
     return [out[0]] if single and top_k == 1 else (out[0] if single else out)
+
+# %% ../nbs/00_core.ipynb #525fca04
+def classify_texts(logits, # called with a list of texts, returns their logits
+                   inputs:str|list[str], # one text or a list
+                   id2label:dict, # class id -> label name
+                   top_k:int|None=1, # labels per text (None: all), best first
+                   batch_size:int=1, # texts per call of `logits`
+                   who:str="The pipeline", # named in the error for a non-string
+                  ) -> list:
+    "`inputs` answered like a `transformers` text-classification pipeline: `logits` on batches of `batch_size`, then `classification_answers`."
+    single = isinstance(inputs, str)
+    texts = [inputs] if single else list(inputs)
+    if bad := [t for t in texts if not isinstance(t, str)]: raise TypeError(f"{who} takes strings, got {type(bad[0]).__name__}: {bad[0]!r}.")
+    z = [logits(texts[i:i+batch_size]) for i in range(0, len(texts), batch_size)]
+    return classification_answers(np.concatenate(z) if z else np.zeros((0, len(id2label))), id2label, top_k, single)
 
 # %% ../nbs/00_core.ipynb #dde0ebdb
 def library_versions(packages:tuple=("torch", "transformers", "onnxruntime", "torchao", "compressbook"), # distribution names

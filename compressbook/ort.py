@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
 from .benchmark import PerformanceBenchmark, BOOK_QUERY
-from .core import atomic_dir, classification_answers, measurable, float32_atol, quiet_loggers
+from .core import atomic_dir, classify_texts, measurable, float32_atol, quiet_loggers
 from .models import load_tokenizer
 
 # %% auto #0
@@ -189,11 +189,7 @@ class OnnxPipeline:
                  top_k:int|None=1, # labels per query (None: all), best first
                  batch_size:int=1, # queries per session run
                 ):
-        single = isinstance(inputs, str)
-        texts = [inputs] if single else list(inputs)
-        if bad := [t for t in texts if not isinstance(t, str)]: raise TypeError(f"OnnxPipeline takes strings, got {type(bad[0]).__name__}: {bad[0]!r}.")
-        z = [self.logits(texts[i:i+batch_size]) for i in range(0, len(texts), batch_size)]
-        return classification_answers(np.concatenate(z) if z else np.zeros((0, len(self.id2label))), self.id2label, top_k, single)
+        return classify_texts(self.logits, inputs, self.id2label, top_k, batch_size, "OnnxPipeline")
 
 # %% ../nbs/06_onnx.ipynb #e0a75d6c
 class OnnxPerformanceBenchmark(PerformanceBenchmark):

@@ -9,15 +9,15 @@ from dataclasses import dataclass, asdict
 from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np
-from fastcore.basics import patch
+from fastcore.basics import patch, store_attr
 from fastcore.script import call_parse
-from .core import atomic_dir, classification_answers, library_versions
+from .core import atomic_dir, classify_texts, library_versions, peak_rss
 
 # %% auto #0
 __all__ = ['FORMAT', 'FORMAT_VERSION', 'SERVE_ENV', 'ManifestError', 'file_sha256', 'serving_spec', 'package', 'read_manifest',
            'Classifier', 'ServeConfig', 'RequestError', 'parse_request', 'create_app', 'app_from_env', 'serve',
-           'serve_cli', 'package_cli', 'free_port', 'peak_rss_mb', 'mapped_libraries', 'Server', 'load_test',
-           'load_table', 'plot_load']
+           'serve_cli', 'package_cli', 'free_port', 'mapped_libraries', 'Server', 'load_test', 'load_table',
+           'plot_load']
 
 # %% ../nbs/08_serve.ipynb #05d18b38
 FORMAT, FORMAT_VERSION = "compressbook-serve", 1  # what manifest.json says it is; readers refuse other versions
@@ -106,11 +106,7 @@ class Classifier:
                  batch_size:int=1, # queries per session run
                 ):
         "Labels and scores for `inputs`, as the `transformers` text-classification pipeline gives them."
-        single = isinstance(inputs, str)
-        texts = [inputs] if single else list(inputs)
-        if bad := [t for t in texts if not isinstance(t, str)]: raise TypeError(f"Classifier takes strings, got {type(bad[0]).__name__}: {bad[0]!r}.")
-        z = [self.logits(texts[i:i+batch_size]) for i in range(0, len(texts), batch_size)]
-        return classification_answers(np.concatenate(z) if z else np.zeros((0, len(self.id2label))), self.id2label, top_k, single)
+        return classify_texts(self.logits, inputs, self.id2label, top_k, batch_size, "Classifier")
 
 # %% ../nbs/08_serve.ipynb #9618e08b
 def _session(f:Path, threads:int|None):
@@ -227,7 +223,8 @@ SERVE_ENV = "COMPRESSBOOK_SERVE"  # how `serve` hands its ServeConfig to uvicorn
 def app_from_env():
     "The app for the `ServeConfig` in ${COMPRESSBOOK_SERVE}: uvicorn's factory, called in every worker."
     cfg = ServeConfig(**json.loads(os.environ[SERVE_ENV]))
-    return create_app(Classifier.load(cfg.folder, threads=cfg.threads), cfg.max_texts, cfg.max_bytes)
+    clf = Classifier.load(cfg.folder, threads=cfg.threads, verify=False)  # serve() hashed every file before starting; sizes still checked
+    return create_app(clf, cfg.max_texts, cfg.max_bytes)
 
 def serve(cfg:ServeConfig):
     "Run the service `cfg` with uvicorn until SIGINT or SIGTERM."
@@ -261,7 +258,7 @@ def package_cli(source:str, # an ONNX folder made by the library (export_onnx, o
                 name:str=None, # the model's name in the manifest (default: the source folder's)
                ):
     "Make a self-contained, relocatable serving folder (manifest with sizes and SHA-256) from an ONNX model."
-    try: print(f"{package(source, out, name=name)}: {', '.join(sorted(read_manifest(out)['files']))}")
+    try: print(f"{package(source, out, name=name)}: {', '.join(sorted(json.loads((Path(out)/'manifest.json').read_text())['files']))}")
     except (ValueError, FileNotFoundError) as e: sys.exit(f"compressbook package: {e}")
 
 # %% ../nbs/08_serve.ipynb #3bacdc5e
@@ -269,12 +266,6 @@ def free_port() -> int:
     "A free TCP port on the loopback interface."
     import socket
     with socket.socket() as s: s.bind(("127.0.0.1", 0)); return s.getsockname()[1]
-
-def peak_rss_mb(pid:int) -> float:
-    "Peak resident memory (`VmHWM`) of the process `pid`, in MiB (Linux)."
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"): return int(line.split()[1]) / 1024
-    raise RuntimeError(f"/proc/{pid}/status has no VmHWM line.")
 
 def mapped_libraries(pid:int, # a running process
                      names:tuple=("torch", "onnxruntime", "tokenizers"), # packages with native libraries
@@ -292,7 +283,7 @@ class Server:
                  python:str=sys.executable, # the interpreter (e.g. a serving-only virtual environment's)
                  timeout:float=60, # seconds to wait for /healthz
                 ):
-        self.folder, self.workers, self.threads, self.python, self.timeout = str(folder), workers, threads, python, timeout
+        store_attr(); self.folder = str(folder)
         self.port = free_port(); self.url = f"http://127.0.0.1:{self.port}"
     def __enter__(self): return self.start()
     def __exit__(self, *exc): self.stop()
@@ -301,6 +292,9 @@ class Server:
         import psutil
         p = psutil.Process(self.proc.pid)
         return [p, *p.children(recursive=True)]
+    def peak_rss_mb(self) -> float:
+        "The largest peak resident memory of the server's processes, in MiB."
+        return max(peak_rss(p.pid) for p in self.processes()) / 2**20
     def workers_up(self) -> list:
         "The processes that hold a model: those with onnxruntime loaded."
         return [p for p in self.processes() if "onnxruntime" in mapped_libraries(p.pid)]
