@@ -16,8 +16,9 @@ from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
-           'predict_labels', 'model_size', 'latency_stats', 'compare_latency', 'load_text_classifier', 'results_path',
-           'load_results', 'save_results', 'results_table', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
+           'predict_labels', 'bootstrap_intervals', 'model_size', 'latency_stats', 'compare_latency',
+           'load_text_classifier', 'results_path', 'load_results', 'save_results', 'results_table', 'pareto_frontier',
+           'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -29,7 +30,8 @@ def cpu_info() -> dict:
     return dict(cpu=info.get("brand_raw", platform.processor()), arch=info.get("arch_string_raw", platform.machine()),
                 cores=os.cpu_count(), torch_threads=torch.get_num_threads(),
                 avx2="avx2" in flags, avx512="avx512f" in flags,
-                vnni=bool(flags & {"avx512_vnni", "avx512vnni", "avx_vnni", "avxvnni"}), amx="amx_int8" in flags)
+                vnni=bool(flags & {"avx512_vnni", "avx512vnni", "avx_vnni", "avxvnni"}), amx="amx_int8" in flags,
+                bf16=bool(flags & {"avx512_bf16", "amx_bf16"}))
 
 # %% ../nbs/03_benchmark.ipynb #1f353474
 BOOK_QUERY = "Hey, I'd like to rent a vehicle from Nov 1st to Nov 15th in Paris and I need a 15 passenger van"
@@ -79,7 +81,41 @@ def compute_accuracy(self:PerformanceBenchmark) -> dict:
     unknown = sorted(set(preds) - set(feat.names))
     if unknown: raise ValueError(f"The pipeline answered labels that are not intents of the data set: {unknown[:5]}. "
         "Build the model with the data set's label maps (compressbook.models.clinc_classifier(labels=...)).")
-    return ClincMetrics(oos_id=oos_id(feat)).compute(predictions=[feat.str2int(p) for p in preds], references=self.dataset["intent"])
+    self.predictions = [feat.str2int(p) for p in preds]  # kept for the intervals below
+    return ClincMetrics(oos_id=oos_id(feat)).compute(predictions=self.predictions, references=self.dataset["intent"])
+
+# %% ../nbs/03_benchmark.ipynb #b4e34390
+def _score(name:str, p, r, oos:int|None, axis=-1):
+    "One of CLINC150's metrics along `axis` (vectorised over resamples)."
+    if name == "accuracy": return (p == r).mean(axis=axis)
+    keep = r != oos if name == "in_scope_accuracy" else r == oos
+    hit = (p == r) if name == "in_scope_accuracy" else (p == oos)
+    return (hit & keep).sum(axis=axis) / np.maximum(keep.sum(axis=axis), 1)
+
+def bootstrap_intervals(predictions, # predicted class id of each query
+                        references, # true class id of each query
+                        oos_id:int|None=None, # id of `oos` (None: accuracy only)
+                        baseline=None, # another model's predictions on the same queries: intervals of the paired differences
+                        n_resamples:int=2000, # bootstrap resamples
+                        level:float=0.95, # confidence level
+                        seed:int=0, # resampling seed
+                       ) -> dict:
+    "Bootstrap intervals over the queries of accuracy, in-scope accuracy and OOS recall (`*_ci`), or of their differences to `baseline` (`*_delta`, `*_delta_ci`)."
+    from scipy.stats import bootstrap
+    p, r = np.asarray(predictions), np.asarray(references)
+    b = None if baseline is None else np.asarray(baseline)
+    if len(p) != len(r) or (b is not None and len(b) != len(r)):
+        raise ValueError(f"Predictions ({len(p)}), baseline ({'-' if b is None else len(b)}) and references ({len(r)}) must be for the same queries.")
+    out = {}
+    for name in ["accuracy"] + (["in_scope_accuracy", "oos_recall"] if oos_id is not None else []):
+        if b is None: stat, data, key = (lambda p, r, axis=-1: _score(name, p, r, oos_id, axis)), (p, r), f"{name}_ci"
+        else:
+            stat, data, key = (lambda p, b, r, axis=-1: _score(name, p, r, oos_id, axis) - _score(name, b, r, oos_id, axis)), (p, b, r), f"{name}_delta_ci"
+            out[f"{name}_delta"] = float(stat(p, b, r))
+        ci = bootstrap(data, stat, paired=True, vectorized=True, n_resamples=n_resamples, batch=250, confidence_level=level,
+                       method="percentile", rng=np.random.default_rng(seed)).confidence_interval
+        out[key] = [float(ci.low), float(ci.high)]
+    return out
 
 # %% ../nbs/03_benchmark.ipynb #a1bb6152
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".onnx", ".data")
@@ -199,14 +235,16 @@ def compute_memory(self:PerformanceBenchmark) -> dict:
 # %% ../nbs/03_benchmark.ipynb #f4c8d527
 @patch
 def run_benchmark(self:PerformanceBenchmark) -> dict:
-    "All metrics for this pipeline, as `{optim_type: metrics}`."
+    "All metrics for this pipeline, with the accuracies' bootstrap intervals and the predictions, as `{optim_type: metrics}`."
     m = self.compute_size()
     m |= self.time_pipeline()
     m |= self.compute_throughput()
     if self.memory: m |= self.compute_memory()
     m |= self.compute_accuracy()
+    m |= bootstrap_intervals(self.predictions, self.dataset["intent"], oos_id(self.dataset.features["intent"]), seed=self.seed)
     m |= dict(n_test=len(self.dataset), n_runs=self.n_runs, date=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in library_versions().items()})
+              **{f"env_{k}": v for k, v in cpu_info().items()}, **{f"version_{k}": v for k, v in library_versions().items()},
+              predictions=self.predictions)  # for paired comparisons of models on the same queries
     return {self.optim_type: m}
 
 # %% ../nbs/03_benchmark.ipynb #eed75627

@@ -209,6 +209,7 @@ class DistillConfig:
     oos_weight:float = 1.0 # weight of the out-of-scope class in the cross-entropy (see "Out-of-scope queries" below)
     init:str|None = None # checkpoint (folder or Hub name) to initialise the student from, instead of the teacher's `layers`
     seed:int = 42 # data order
+    bf16:bool = False # bfloat16 mixed precision (fast only where `native_bf16()`)
     data_config:str = "plus" # CLINC150 config
     subset:dict|None = None # `clinc150_subset` arguments for quick runs
     def __post_init__(self):
@@ -221,6 +222,7 @@ class DistillConfig:
         if not d["augment"]: del d["augment"]  # added later: at their defaults they leave earlier runs' names unchanged
         if d["oos_weight"] == 1: del d["oos_weight"]
         if d["init"] is None: del d["init"]
+        if not d["bf16"]: del d["bf16"]
         return hashlib.sha1(json.dumps([d, str(Path(teacher_path).resolve())], sort_keys=True).encode()).hexdigest()[:10]
 
 # %% ../nbs/04_distillation.ipynb #28d9ad5b
@@ -286,7 +288,7 @@ def distillation_trainer(student, # the model to train
     args = DistillationTrainingArguments(str(run_dir), alpha=cfg.alpha, temperature=cfg.temperature, oos_weight=cfg.oos_weight,
         num_train_epochs=cfg.epochs, learning_rate=cfg.lr, per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128,
         eval_strategy="epoch", save_strategy="no", logging_strategy="epoch", seed=cfg.seed, report_to="none",
-        use_cpu=not torch.cuda.is_available(), disable_tqdm=not progress_bars(), **kwargs)
+        bf16=getattr(cfg, "bf16", False), use_cpu=not torch.cuda.is_available(), disable_tqdm=not progress_bars(), **kwargs)
     return hook_trainer(DistillationTrainer(model=student, args=args, teacher_model=teacher, layer_map=layer_map, processing_class=tok,
         optimizers=optimizers, train_dataset=enc["train"], eval_dataset=enc["validation"], callbacks=callbacks,
         compute_metrics=clinc_compute_metrics(enc["train"].features["labels"])))

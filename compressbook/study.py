@@ -16,9 +16,9 @@ from .models import DEFAULT_BACKBONE, CACHE_ENV, backbone_path
 from transformers import TrainerCallback
 
 # %% auto #0
-__all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'study_data', 'oos_class_weight', 'check_results', 'environment',
-           'markdown_table', 'write_report', 'serving_winner', 'StudyProgress', 'training_summary', 'run_study',
-           'study_cli']
+__all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'study_data', 'oos_class_weight', 'teacher_config', 'check_results',
+           'environment', 'validation_check', 'markdown_table', 'write_report', 'serving_winner', 'StudyProgress',
+           'training_summary', 'run_study', 'study_cli']
 
 # %% ../nbs/09_study.ipynb #f735947e
 STEPS = ("teacher", "distil", "quantize", "onnx", "prune")  # in the order they run
@@ -37,12 +37,14 @@ class StudyConfig:
     eval_per_label:int|None = None # at most this many validation and test examples per label; None: all
     backbone:str = DEFAULT_BACKBONE # checkpoint fine-tuned into the teacher (folder, model package or Hub name)
     teacher:str|None = None # an already fine-tuned classifier for this data (folder or Hub name), used as it is
-    teacher_epochs:float = 5 # teacher fine-tuning epochs
-    teacher_lr:float = 1e-4 # teacher learning rate
+    teacher_epochs:float|None = None # most teacher fine-tuning epochs (early stopping); None: the recipe's (see `teacher_recipe`)
+    teacher_lr:float|None = None # teacher learning rate; None: the recipe's
+    teacher_lrs:tuple|None = None # learning rates to choose the teacher's from on validation (`search_teacher`); None: no search
     student:str|None = None # checkpoint to start the student from; None: every other layer of the teacher
     student_layers:list|None = None # teacher layers the student keeps; None: 1, 3, 5, ... (the chapter's choice)
     search_trials:int = 0 # Optuna trials of the distillation search (0: no search, `distil_params` as they are)
-    search_epochs:tuple = (4, 6) # epochs range searched
+    search_epochs:tuple = (4, 6) # epochs range searched (a short range below `student_epochs`: shortened trials)
+    student_epochs:float|None = None # epochs of the final student, retrained with the best trial's settings; None: the best trial's student as it is
     search_lr:tuple = (5e-5, 3e-4) # learning-rate range searched (log-uniform)
     distil_params:dict = field(default_factory=lambda: dict(epochs=6, alpha=0.646, temperature=9.31, lr=2.47e-4)) # the chapter's best
     oos_weight:float|None = None # out-of-scope class weight; None: match the test split's share of `oos` (1 without `oos`)
@@ -50,6 +52,7 @@ class StudyConfig:
     prune_neurons:int = 768 # feed-forward neurons kept per layer
     prune_epochs:float = 3 # recovery epochs after structured pruning
     n_runs:int = 100 # timed runs of the latency query per model
+    accuracy_bar:float = 0.005 # a compressed model more than this under the teacher's validation accuracy is marked short in the report
     serve_bar:float = 0.01 # the served model (`STUDY/serve`) may be this far under the teacher's accuracy (0.01: one point)
     seed:int = 42 # data order, label choice, search sampler
     def __post_init__(self):
@@ -61,6 +64,11 @@ class StudyConfig:
         if self.preset not in (*PRESETS, "custom"): raise ValueError(f"Unknown preset {self.preset!r}: choose one of {', '.join(PRESETS)}.")
         if isinstance(self.search_epochs, str): self.search_epochs = tuple(int(e) for e in self.search_epochs.split(","))
         self.search_epochs = tuple(self.search_epochs)
+        if isinstance(self.teacher_lrs, str): self.teacher_lrs = tuple(float(x) for x in self.teacher_lrs.split(",") if x.strip())
+        if self.teacher_lrs is not None:
+            self.teacher_lrs = tuple(self.teacher_lrs)
+            if self.teacher_lr is not None: raise ValueError("Give teacher_lr (a fixed learning rate) or teacher_lrs (rates to choose from), not both.")
+            if len(self.teacher_lrs) < 2 or not all(0 < x < 1 for x in self.teacher_lrs): raise ValueError(f"teacher_lrs must be two or more learning rates in (0, 1), got {self.teacher_lrs}.")
         if len(self.search_epochs) != 2 or not 1 <= self.search_epochs[0] <= self.search_epochs[1]:
             raise ValueError(f"search_epochs must be two epoch counts (low, high) with 1 <= low <= high, got {self.search_epochs}.")
         if isinstance(self.student_layers, str): self.student_layers = [int(i) for i in self.student_layers.split(",")]
@@ -69,7 +77,9 @@ class StudyConfig:
             if v is not None and v < (2 if k == "max_labels" else 1): raise ValueError(f"{k} must be None or at least {2 if k == 'max_labels' else 1}, got {v}.")
         if self.search_trials < 0: raise ValueError(f"search_trials must be >= 0, got {self.search_trials}.")
         if self.teacher and self.max_labels: raise ValueError("max_labels would change the label set of the given --teacher; leave it out when you pass a fine-tuned teacher.")
-        if self.teacher_epochs <= 0 or self.prune_epochs <= 0: raise ValueError("teacher_epochs and prune_epochs must be > 0.")
+        if (self.teacher_epochs is not None and self.teacher_epochs <= 0) or self.prune_epochs <= 0: raise ValueError("teacher_epochs and prune_epochs must be > 0.")
+        if self.student_epochs is not None and self.student_epochs <= 0: raise ValueError(f"student_epochs must be None or > 0, got {self.student_epochs}.")
+        if not 0 <= self.accuracy_bar < 1: raise ValueError(f"accuracy_bar is an accuracy drop in [0, 1), e.g. 0.005 for half a point; got {self.accuracy_bar}.")
         if self.n_runs < 1: raise ValueError(f"n_runs must be >= 1, got {self.n_runs}.")
         if not 0 <= self.serve_bar < 1: raise ValueError(f"serve_bar is an accuracy drop in [0, 1), e.g. 0.01 for one point; got {self.serve_bar}.")
         if self.prune_heads < 1 or self.prune_neurons < 1: raise ValueError("prune_heads and prune_neurons must be >= 1.")
@@ -79,12 +89,14 @@ class StudyConfig:
         "The settings that decide the study's artifacts (all but the steps and the benchmark's run count)."
         return _artifact_settings(asdict(self))
 
-def _artifact_settings(config:dict) -> dict: return {k: v for k, v in config.items() if k not in ("steps", "n_runs", "preset", "serve_bar")}
+def _artifact_settings(config:dict) -> dict: return {k: v for k, v in config.items() if k not in ("steps", "n_runs", "preset", "serve_bar", "accuracy_bar")}
 
 PRESETS = {
-    "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=2, search_epochs=(3, 5), search_lr=(2e-4, 1e-3),
-                  distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50),
-    "full": dict(search_trials=3, search_epochs=(4, 6)),
+    # a few labels: the recipe's learning rate, a little higher, and its epochs
+    "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=6, search_epochs=(2, 2),
+                  search_lr=(2e-4, 1e-3), student_epochs=5, distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50),
+    # the distillation chapter's search (6 trials: 2 at random, 4 guided), in 2-epoch trials; the best is retrained for 6 epochs
+    "full": dict(search_trials=6, search_epochs=(2, 2), student_epochs=6),
 }
 
 def preset(name:str="quick", # 'quick' or 'full'
@@ -131,6 +143,15 @@ def oos_class_weight(ds) -> float:
     if p_train in (0, 1) or p_test in (0, 1): return 1.0
     return round(p_test * (1 - p_train) / (p_train * (1 - p_test)), 1)
 
+# %% ../nbs/09_study.ipynb #a50afb92
+def teacher_config(cfg:StudyConfig, # the study's settings
+                   ds, # its data (see `study_data`)
+                  ):
+    "The `TeacherConfig` the study fine-tunes: `teacher_recipe` for the data's size and labels, with the study's overrides."
+    from compressbook.models import teacher_recipe
+    given = {k: v for k, v in dict(epochs=cfg.teacher_epochs, lr=cfg.teacher_lr).items() if v is not None}
+    return teacher_recipe(len(ds["train"]), ds["train"].features["intent"].num_classes, backbone=cfg.backbone, seed=cfg.seed, **given)
+
 # %% ../nbs/09_study.ipynb #36190c5e
 @contextmanager
 def _cache_in(folder:Path):
@@ -168,16 +189,23 @@ def _student_layers(cfg:StudyConfig, teacher:str) -> list[int]:
     return layers
 
 # %% ../nbs/09_study.ipynb #5d41b328
-def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> Path:
+def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> tuple[Path, dict|None]:
+    "The study's student, and a summary of the search that chose its settings (None without a search)."
     from compressbook.distillation import DistillConfig, SearchSpace, distil, distillation_objective, run_study
+    from compressbook.models import native_bf16
     base = DistillConfig(layers=None if cfg.student else _student_layers(cfg, teacher), init=cfg.student,
-                         oos_weight=oos_weight, seed=cfg.seed, **cfg.distil_params)
-    if not cfg.search_trials: return distil(base, teacher, out/"student", data_path=ds)
+                         oos_weight=oos_weight, seed=cfg.seed, bf16=native_bf16(), **cfg.distil_params)
+    if not cfg.search_trials: return distil(base, teacher, out/"student", data_path=ds), None
     storage = f"sqlite:///{out/'search.db'}"
     study = run_study(distillation_objective(teacher, base, SearchSpace(epochs=cfg.search_epochs, lr=cfg.search_lr), ds), cfg.search_trials,
                       "distillation", storage, seed=cfg.seed)
     best = DistillConfig(**study.best_trial.user_attrs["config"])
-    return distil(best, teacher, data_path=ds)  # the best trial's student, saved in the study's cache
+    final = replace(best, epochs=cfg.student_epochs) if cfg.student_epochs and cfg.student_epochs != best.epochs else best
+    states = [t.state.name.lower() for t in study.trials]
+    search = dict(trials={s: states.count(s) for s in sorted(set(states))}, best_trial=study.best_trial.number,
+                  best_validation_accuracy=study.best_value, best_params=study.best_params, trial_epochs=list(cfg.search_epochs),
+                  retrained_epochs=final.epochs if final is not best else None)
+    return distil(final, teacher, data_path=ds), search  # saved in the study's cache (a trial's student when not retrained)
 
 # %% ../nbs/09_study.ipynb #d77ab845
 def _quantize(model_dir:str, out:Path):
@@ -250,29 +278,69 @@ def environment() -> dict:
     versions = library_versions(("torch", "transformers", "datasets", "optuna", "onnxruntime", "onnx", "torchao", "compressbook"))
     return cpu_info() | dict(python=platform.python_version(), platform=platform.platform()) | {f"version_{p}": v for p, v in versions.items()}
 
-_REPORT_COLUMNS = {"accuracy": "accuracy", "oos_recall": "OOS recall", "size_mb": "size (MB)", "time_p50_ms": "p50 (ms)",
-                   "time_p95_ms": "p95 (ms)", "qps_bs32": "q/s @32", "peak_rss_mb": "peak RSS (MB)"}
+_REPORT_COLUMNS = {"accuracy": "accuracy [95% CI]", "accuracy_delta": "vs teacher (points) [95% CI]",
+                   "in_scope_accuracy": "in-scope acc. [95% CI]", "in_scope_accuracy_delta": "in-scope vs teacher (points)", "oos_recall": "OOS recall [95% CI]",
+                   "oos_recall_delta": "OOS vs teacher (points)", "size_mb": "size (MB)", "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)",
+                   "qps_bs32": "q/s @32", "peak_rss_mb": "peak RSS (MB)"}
+
+def _cell(c:str, r:dict) -> str:
+    "One table cell: a score with its interval, a difference in points with its paired interval, or a number."
+    v = r.get(c)
+    if v is None: return ""
+    if c.endswith("_delta"):
+        lo, hi = r[f"{c}_ci"]
+        return f"{100 * v:+.2f} [{100 * lo:+.2f}, {100 * hi:+.2f}]"
+    if c in ("accuracy", "in_scope_accuracy", "oos_recall"): return f"{v:.4f}" + (f" [{r[c + '_ci'][0]:.3f}, {r[c + '_ci'][1]:.3f}]" if f"{c}_ci" in r else "")
+    return f"{v:.2f}" if c.startswith("time") else f"{v:,.1f}" if isinstance(v, float) else str(v)
+
+def validation_check(r:dict, # a results row
+                     teacher:dict|None, # the teacher's row
+                     bar:float=0.005, # the largest validation-accuracy drop that passes
+                    ) -> str:
+    "`ok` when the row's validation accuracy is within `bar` of the teacher's, else how far short it falls; '' when unknown."
+    if not teacher or "validation" not in r or "validation" not in teacher or r is teacher: return ""
+    d = teacher["validation"]["accuracy"] - r["validation"]["accuracy"]
+    return "ok" if d <= bar + 1e-12 else f"**short by {100 * d:.2f} points**"
 
 def markdown_table(res:dict, # study results, `{model: metrics}` (see `check_results`)
-                   baseline:str|None=None, # the row the speed-up and size ratios are against (None: no ratios)
+                   baseline:str|None=None, # the row the differences, speed-up and size ratios are against (None: none)
+                   bar:float=0.005, # validation-accuracy drop from `baseline` that a model may have (see `validation_check`)
                   ) -> str:
-    "The report's Markdown table of `res`: accuracy, OOS recall, size, latency, throughput, memory and ratios to `baseline`."
+    "The report's Markdown table of `res`: accuracies with intervals, differences to `baseline`, size, latency, throughput, memory, ratios, validation check."
     cols = [c for c in _REPORT_COLUMNS if any(c in r for r in res.values())]
-    head = ["model", *(_REPORT_COLUMNS[c] for c in cols)] + (["speed-up", "smaller"] if baseline else [])
+    check = baseline is not None and any("validation" in r for r in res.values())
+    head = ["model", *(_REPORT_COLUMNS[c] for c in cols)] + (["speed-up", "smaller"] if baseline else []) + ([f"validation (within {100 * bar:g} pt)"] if check else [])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    fmt = lambda c, v: "" if v is None else f"{v:.4f}" if c in ("accuracy", "oos_recall") else f"{v:.2f}" if c.startswith("time") else f"{v:,.1f}" if isinstance(v, float) else str(v)
     for name, r in res.items():
-        cells = [name, *(fmt(c, r.get(c)) for c in cols)]
+        cells = [name, *(_cell(c, r) for c in cols)]
         if baseline: cells += [f"{res[baseline]['time_p50_ms'] / r['time_p50_ms']:.1f}x", f"{res[baseline]['size_mb'] / r['size_mb']:.1f}x"]
+        if check: cells.append(validation_check(r, res.get(baseline), bar))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+def _teacher_section(t:dict|None) -> list[str]:
+    if not t: return []
+    if "given" in t: return ["## Teacher", "", f"The fine-tuned classifier `{t['given']}`, used as it is.", ""]
+    v = t["validation"]
+    return ["## Teacher", "", f"Recipe: {t['recipe']}.", "",
+            f"It ran {t['epochs_run']:g} of at most {t['config']['epochs']:g} epochs{' (stopped early)' if t['stopped_early'] else ''} in {t['train_minutes']:g} min; "
+            f"the best epoch, {t['best_epoch']:g}, is the teacher: validation accuracy {v['accuracy']:.4f}"
+            + (f", OOS recall {v['oos_recall']:.4f}" if "oos_recall" in v else "") + ".", ""]
+
+def _search_section(s:dict|None) -> list[str]:
+    if not s: return []
+    trials = ", ".join(f"{n} {k}" for k, n in s["trials"].items())
+    params = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in s["best_params"].items())
+    retrain = f" Its settings were retrained for {s['retrained_epochs']:g} epochs into the student." if s.get("retrained_epochs") else " Its student is the study's."
+    return ["## Student search", "", f"Optuna (TPE) trials of {'-'.join(map(str, s['trial_epochs']))} epochs: {trials}. The best on validation, "
+            f"trial {s['best_trial']} ({s['best_validation_accuracy']:.4f}), had {params}.{retrain}", ""]
 
 def _serving_section(w:dict|None, res:dict) -> list[str]:
     if not w: return ["## Serving", "", "No model of this study can be served without the training stack: run the `onnx` step to make one.", ""]
     r = res[w["model"]]
-    verdict = (f"the fastest model that can be served without torch within {w['bar'] * 100:g} point(s) of the teacher's accuracy" if w["within_bar"] else
+    verdict = (f"the fastest model that can be served without torch within {w['bar'] * 100:g} point(s) of the teacher's accuracy on the {w.get('split', 'test')} split" if w["within_bar"] else
                f"**no servable model is within {w['bar'] * 100:g} point(s) of the teacher's accuracy**: this is the most accurate of them, "
-               f"{(w['baseline_accuracy'] - r['accuracy']) * 100:.2f} points under the teacher")
+               f"{(w['baseline_accuracy'] - w['accuracy']) * 100:.2f} points under the teacher")
     return ["## Serving", "", f"`serve/` holds **{w['model']}** (accuracy {r['accuracy']:.4f}, p50 {r['time_p50_ms']:.2f} ms, {r['size_mb']:.1f} MB), {verdict}. "
             "Serve it, wherever the folder is moved, with `compressbook serve serve/` (see the serving chapter).", ""]
 
@@ -294,10 +362,13 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           f"Data: {data}; {state['data']['labels']} labels, {state['data']['train']:,} training / {state['data']['validation']:,} validation / "
           f"{state['data']['test']:,} test examples{' (' + state['data']['splits'] + ')' if state['data'].get('splits') else ''}. Finished {state['finished'] or '(not yet)'}; "
           f"{sum(s['seconds'] for s in steps.values()) / 60:.1f} min of steps, benchmarks included, over {len(state.get('runs', []))} run(s) of the command.", "",
-          "## Results", "", "Accuracy on the test split; latency of one query (p50, p95) and throughput at batch 32 on this machine, "
-          "measured one model after another; size on disk; peak memory of a fresh process serving the model. "
-          + (f"Ratios are against `{baseline}`." if baseline else ""), "", markdown_table(res, baseline), "", "![Accuracy against latency](pareto.png)", "",
-          *_serving_section(state.get("serve"), res), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
+          "## Results", "", "Accuracy and OOS recall on the test split, with 95% bootstrap intervals over its queries; the differences to the teacher "
+          "in points, with paired bootstrap intervals (an interval that holds 0 is a difference the test split cannot tell apart from none). "
+          "Latency of one query (p50, p95) and throughput at batch 32 on this machine, measured one model after another; size on disk; "
+          "peak memory of a fresh process serving the model. "
+          + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split, as the study's choices are made." if baseline else ""),
+          "", markdown_table(res, baseline, cfg.get("accuracy_bar", 0.005)), "", "![Accuracy against latency](pareto.png)", "",
+          *_serving_section(state.get("serve"), res), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
           *[f"| {k} | {v['seconds'] / 60:.1f} | `{v['path']}` |" for k, v in steps.items()], "",
           *(["## Training runs", "", "From `training.jsonl`, which holds every log line of every training run.", "", summary, ""] if (summary := training_summary(out/"training.jsonl")) else []),
           "## Machine", "", "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in env.items()], "",
@@ -315,13 +386,16 @@ def serving_winner(res:dict, # study results, `{model: row}`; servable rows have
                    bar:float=0.01, # largest accuracy drop from `baseline`
                    baseline:str="Teacher", # the row whose accuracy sets the bar
                   ) -> dict|None:
-    "The model to serve: the fastest servable one within `bar` of `baseline`'s accuracy, else the most accurate servable one."
+    "The model to serve: the fastest servable one within `bar` of `baseline`'s accuracy (on validation where rows have it), else the most accurate servable one."
     servable = {n: r for n, r in res.items() if r.get("artifact") and (Path(r["artifact"])/"model.onnx").is_file()}
     if not servable: return None
-    floor = res[baseline]["accuracy"] - bar if baseline in res else None
-    ok = {n: r for n, r in servable.items() if floor is None or r["accuracy"] >= floor - 1e-12}
-    name = min(ok, key=lambda n: ok[n]["time_p50_ms"]) if ok else max(servable, key=lambda n: servable[n]["accuracy"])
-    return dict(model=name, within_bar=bool(ok), bar=bar, accuracy=servable[name]["accuracy"], baseline_accuracy=res[baseline]["accuracy"] if baseline in res else None)
+    split = "validation" if all("validation" in r for r in (*servable.values(), res.get(baseline, {}))) else "test"
+    acc = lambda r: r["validation"]["accuracy"] if split == "validation" else r["accuracy"]  # the choice is made on validation, never on test
+    floor = acc(res[baseline]) - bar if baseline in res else None
+    ok = {n: r for n, r in servable.items() if floor is None or acc(r) >= floor - 1e-12}
+    name = min(ok, key=lambda n: ok[n]["time_p50_ms"]) if ok else max(servable, key=lambda n: acc(servable[n]))
+    return dict(model=name, within_bar=bool(ok), bar=bar, split=split, accuracy=acc(servable[name]),
+                baseline_accuracy=acc(res[baseline]) if baseline in res else None)
 
 # %% ../nbs/09_study.ipynb #0f553651
 class StudyProgress(TrainerCallback):
@@ -372,6 +446,14 @@ def _fingerprint(ds) -> str:
         h.update(json.dumps([list(ds[s]["text"]), list(ds[s]["intent"]), ds[s].features["intent"].names]).encode())
     return h.hexdigest()[:16]
 
+def _teacher_record(tcfg, info:dict) -> dict:
+    "What `study.json` keeps of the teacher's training: the recipe and why, how long it ran, its best epoch and validation scores."
+    evals = [h for h in info["history"] if "eval_accuracy" in h]
+    return dict(recipe=tcfg.note, config={k: v for k, v in asdict(tcfg).items() if k != "note"}, epochs_run=evals[-1]["epoch"] if evals else None,
+                best_epoch=info.get("best_epoch"), stopped_early=bool(evals) and evals[-1]["epoch"] < tcfg.epochs,
+                validation={k[5:]: v for k, v in info["eval"].items() if k in ("eval_accuracy", "eval_in_scope_accuracy", "eval_oos_recall")},
+                train_minutes=round(info["train_seconds"] / 60, 1))
+
 def _state(out:Path, cfg:StudyConfig, ds) -> dict:
     f = out/"study.json"
     try: state = json.loads(f.read_text()) if f.exists() else {"steps": {}}
@@ -395,8 +477,8 @@ def _state(out:Path, cfg:StudyConfig, ds) -> dict:
 def _save_state(out:Path, state:dict): atomic_write(out/"study.json", json.dumps(state, indent=1, default=str))
 
 def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:bool=False, base:str|None=None):
-    "Benchmark `pipe` on the test split into the study's results, unless the row of this artifact (made from `base`) is already there."
-    from compressbook.benchmark import PerformanceBenchmark, save_results
+    "Benchmark `pipe` into the study's results, unless the row of this artifact (made from `base`) is already there; add its validation scores and its paired differences to the teacher."
+    from compressbook.benchmark import PerformanceBenchmark, save_results, bootstrap_intervals
     from compressbook.ort import OnnxPerformanceBenchmark
     res = check_results(out/"results.json")
     old = res.get(name, {})
@@ -404,12 +486,16 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     small = cfg.preset == "quick"
     kw = dict(n_runs=cfg.n_runs, n_sample=min(50 if small else 200, len(ds["test"])), n_throughput=64 if small else 256, seed=cfg.seed)
     row = (OnnxPerformanceBenchmark if onnx else PerformanceBenchmark)(pipe, ds["test"], name, **kw).run_benchmark()
-    row[name] |= dict(artifact=str(artifact), base=base)
+    r = row[name] | dict(artifact=str(artifact), base=base)
+    r["validation"] = PerformanceBenchmark(pipe, ds["validation"]).compute_accuracy()  # what the study's choices and checks look at
+    t = res.get("Teacher", {})
+    if name != "Teacher" and len(t.get("predictions", [])) == len(ds["test"]):
+        r |= bootstrap_intervals(r["predictions"], ds["test"]["intent"], oos_id(ds["test"].features["intent"]), baseline=t["predictions"], seed=cfg.seed)
     # rows of a model this folder no longer holds (e.g. the teacher's int8 model, before the student existed) go in the same update
     stale = [n for n, r in res.items() if n != name and r.get("artifact") == str(artifact) and r.get("base") != base]
-    save_results(row, out/"results.json", drop=stale)
+    save_results({name: r}, out/"results.json", drop=stale)
     if stale: print(f"removed results of models no longer in the study folder: {stale}")
-    return row[name]
+    return r
 
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
               out:str|Path="compressbook-study", # the study's folder: artifacts, results.json, report
@@ -437,7 +523,7 @@ def _package_winner(cfg:StudyConfig, out:Path) -> dict|None:
 
 def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
     from transformers import pipeline
-    from compressbook.models import TeacherConfig, train_teacher
+    from compressbook.models import train_teacher, teacher_info, search_teacher
     from compressbook.pruning import pruned_pipeline
     from compressbook.ort import OnnxPipeline
     check_results(out/"results.json")  # a broken results file stops the study before any work
@@ -462,9 +548,12 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
         for step in cfg.steps:
             prog.start(step); t0 = time.perf_counter()
             if step == "teacher":
-                if cfg.teacher: teacher = teacher_dir
-                else: teacher = str(train_teacher(TeacherConfig(backbone=cfg.backbone, epochs=cfg.teacher_epochs, lr=cfg.teacher_lr, seed=cfg.seed),
-                                                  out/"teacher", data_path=ds))
+                if cfg.teacher: teacher, state["teacher"] = teacher_dir, dict(given=cfg.teacher)
+                else:
+                    tcfg, scores = teacher_config(cfg, ds), None
+                    if cfg.teacher_lrs: tcfg, scores = search_teacher(tcfg, cfg.teacher_lrs, storage=f"sqlite:///{out/'teacher-search.db'}", data_path=ds)
+                    teacher = str(train_teacher(tcfg, out/"teacher", data_path=ds))
+                    state["teacher"] = _teacher_record(tcfg, teacher_info(teacher)) | dict(lr_search=scores and {f"{k:g}": v for k, v in scores.items()})
                 bench("Teacher", clf(teacher), teacher, ds, cfg, out)
                 done(step, teacher, t0)
                 continue
@@ -474,7 +563,8 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
             base = state["steps"].get("distil", {}).get("path", teacher)
             who = "Student" if "distil" in state["steps"] else "Teacher"
             if step == "distil":
-                student = _distil(cfg, teacher, ds, out, oos_weight)
+                student, search = _distil(cfg, teacher, ds, out, oos_weight)
+                state["search"] = search
                 bench("Student (distilled)", clf(student), student, ds, cfg, out)
                 done(step, student, t0)
             elif step == "quantize":
@@ -508,7 +598,9 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
               teacher:str=None, # an already fine-tuned classifier for this data (folder or Hub name): skips fine-tuning
               student:str=None, # checkpoint (folder or Hub name) to start the student from (default: half the teacher's layers)
               search_trials:int=None, # Optuna trials of the distillation search (0: the chapter's best hyperparameters)
-              teacher_epochs:float=None, # teacher fine-tuning epochs
+              teacher_epochs:float=None, # most teacher fine-tuning epochs (default: the recipe's, scaled to the data)
+              teacher_lr:float=None, # teacher learning rate (default: the recipe's)
+              teacher_lrs:str=None, # comma-separated learning rates to choose the teacher's from on validation, e.g. 5e-5,1e-4,2e-4 (costs a third of a teacher each)
               max_labels:int=None, # keep only this many labels (a smaller problem, for a try-out)
               prune_heads:int=None, # attention heads kept per layer by structured pruning (default 8)
               prune_neurons:int=None, # feed-forward neurons kept per layer by structured pruning (default 768)
@@ -516,7 +608,7 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
              ):
     "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning), benchmark every model and write a report."
     given = {k: v for k, v in dict(steps=steps, data=data, text_col=text_col, label_col=label_col, data_dir=data_dir, backbone=backbone,
-             teacher=teacher, student=student, search_trials=search_trials, teacher_epochs=teacher_epochs, max_labels=max_labels,
+             teacher=teacher, student=student, search_trials=search_trials, teacher_epochs=teacher_epochs, teacher_lr=teacher_lr, teacher_lrs=teacher_lrs, max_labels=max_labels,
              prune_heads=prune_heads, prune_neurons=prune_neurons, n_runs=n_runs).items() if v is not None}
     if teacher and preset == "quick" and max_labels is None: given["max_labels"] = None  # keep the teacher's label set
     try: cfg = _preset(preset, **given)
@@ -527,6 +619,6 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
     except KeyboardInterrupt: sys.exit(f"\ncompressbook study: interrupted; finished steps are saved in {out}. Run the same command again to resume.")
     if summary := training_summary(Path(out)/"training.jsonl"): print(f"training runs (every log line in {Path(out)/'training.jsonl'}):\n{summary}")
     res = check_results(Path(out)/"results.json")
-    print(f"\nresults:\n{markdown_table(res, 'Teacher' if 'Teacher' in res else None)}")
+    print(f"\nresults:\n{markdown_table(res, 'Teacher' if 'Teacher' in res else None, cfg.accuracy_bar)}")
     if (Path(out)/"serve"/"manifest.json").exists(): print(f"serve the study's best model with: compressbook serve {Path(out)/'serve'}")
     print(f"study finished in {(time.perf_counter() - t0) / 60:.1f} min: {report} (and report.html, pareto.png, results.json beside it)")
