@@ -13,7 +13,7 @@ from fastcore.script import call_parse
 from .core import atomic_file, hook_trainer, progress_bars
 # compressbook.data before transformers: it imports the Hugging Face stack with torchao's import-time noise filtered
 from .data import load_clinc150, clinc150_subset, OOS, get_splits
-from .models import cache_dir, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
+from .models import cache_dir, oos_weights, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
 from transformers import Trainer, TrainingArguments, TrainerCallback
 
 # %% auto #0
@@ -106,12 +106,8 @@ class DistillationTrainer(Trainer):
         self.layer_map = layer_map
         if self.args.hidden_weight > 0 and layer_map is None:
             raise ValueError("hidden_weight > 0 needs `layer_map`: the teacher layer each student layer is aligned with.")
-        self.class_weight = None
-        if self.args.oos_weight != 1:
-            l2i = self.model.config.label2id
-            if OOS not in l2i: raise ValueError(f"oos_weight={self.args.oos_weight} needs a {OOS!r} label; the model's labels are {list(l2i)[:5]}...")
-            self.class_weight = torch.ones(len(l2i), device=self.model.device)
-            self.class_weight[l2i[OOS]] = self.args.oos_weight
+        self.class_weight = oos_weights(self.model.config.label2id, self.args.oos_weight)
+        if self.class_weight is not None: self.class_weight = self.class_weight.to(self.model.device)
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
         inputs = dict(inputs)
@@ -351,6 +347,7 @@ def run_study(objective, # Optuna objective: trial -> value
               direction:str="maximize", # maximise or minimise the objective
               seed:int|None=0, # sampler seed
               pruner=None, # default: median pruner after 2 trials and 1 step
+              start:dict|None=None, # parameters of a first trial to run before the sampler's own (a known good point), once
              ):
     "Create or load the study and run trials until it holds `n_trials` finished ones; return the study."
     import optuna
@@ -368,6 +365,7 @@ def run_study(objective, # Optuna objective: trial -> value
         except (SQLAlchemyError, optuna.exceptions.DuplicatedStudyError):
             if attempt == 4: raise
             time.sleep(0.5 + attempt)
+    if start: study.enqueue_trial(start, skip_if_exists=True)  # counts among the sampler's start-up trials
     done = (TrialState.COMPLETE, TrialState.PRUNED)
     if len(study.get_trials(deepcopy=False, states=done)) < n_trials:
         study.optimize(objective, callbacks=[optuna.study.MaxTrialsCallback(n_trials, states=done)], gc_after_trial=True)

