@@ -394,6 +394,11 @@ class SearchSpace:
                   temperature=trial.suggest_float("temperature", *self.temperature))
         if self.lr: kw["lr"] = trial.suggest_float("lr", *self.lr, log=True)
         return replace(base, **kw)
+    def point(self, cfg:DistillConfig) -> dict:
+        "`cfg`'s values of the searched parameters, each clipped to its range: a trial to start a search from (`run_study(start=...)`)."
+        clip = lambda v, r: min(max(v, r[0]), r[1])
+        names = ("epochs", "alpha", "temperature") + (("lr",) if self.lr else ())
+        return {k: clip(getattr(cfg, k), getattr(self, k)) for k in names}
 
 class PruningCallback(TrainerCallback):
     "Report each evaluation's accuracy to an Optuna trial, and stop the trial when the pruner says so."

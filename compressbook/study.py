@@ -145,6 +145,11 @@ def oos_class_weight(ds) -> float:
     if p_train in (0, 1) or p_test in (0, 1): return 1.0
     return round(p_test * (1 - p_train) / (p_train * (1 - p_test)), 1)
 
+def _oos_weight(cfg, ds) -> float:
+    "The study's out-of-scope weight, for the teacher and the students alike: `cfg.oos_weight`, else `oos_class_weight(ds)`."
+    return cfg.oos_weight if cfg.oos_weight is not None else oos_class_weight(ds)
+
+
 # %% ../nbs/09_study.ipynb #a50afb92
 def teacher_config(cfg:StudyConfig, # the study's settings
                    ds, # its data (see `study_data`)
@@ -152,8 +157,7 @@ def teacher_config(cfg:StudyConfig, # the study's settings
     "The `TeacherConfig` the study fine-tunes: `teacher_recipe` for the data's size and labels, with the study's overrides."
     from compressbook.models import teacher_recipe
     given = {k: v for k, v in dict(epochs=cfg.teacher_epochs, lr=cfg.teacher_lr).items() if v is not None}
-    w = cfg.oos_weight if cfg.oos_weight is not None else oos_class_weight(ds)  # the students' weight: the teacher is scored on the same mix
-    return teacher_recipe(len(ds["train"]), ds["train"].features["intent"].num_classes, backbone=cfg.backbone, seed=cfg.seed, oos_weight=w, **given)
+    return teacher_recipe(len(ds["train"]), ds["train"].features["intent"].num_classes, backbone=cfg.backbone, seed=cfg.seed, oos_weight=_oos_weight(cfg, ds), **given)
 
 # %% ../nbs/09_study.ipynb #36190c5e
 @contextmanager
@@ -202,7 +206,7 @@ def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> tup
     storage = f"sqlite:///{out/'search.db'}"
     space = SearchSpace(epochs=cfg.search_epochs, lr=cfg.search_lr)
     study = run_study(distillation_objective(teacher, base, space, ds), cfg.search_trials, "distillation", storage, seed=cfg.seed,
-                      start=_start_trial(base, space))
+                      start=space.point(base))
     best = DistillConfig(**study.best_trial.user_attrs["config"])
     final = replace(best, epochs=cfg.student_epochs) if cfg.student_epochs and cfg.student_epochs != best.epochs else best
     states = [t.state.name.lower() for t in study.trials]
@@ -210,12 +214,7 @@ def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> tup
                   best_validation_accuracy=study.best_value, best_params=study.best_params, trial_epochs=list(cfg.search_epochs),
                   retrained_epochs=final.epochs if final is not best else None)
     return distil(final, teacher, data_path=ds), search  # saved in the study's cache (a trial's student when not retrained)
-def _start_trial(base, space) -> dict:
-    "The base `DistillConfig` (the chapter's best settings) as the search's first trial, each value clipped to the searched range."
-    clip = lambda v, r: min(max(v, r[0]), r[1])
-    start = dict(epochs=clip(base.epochs, space.epochs), alpha=clip(base.alpha, space.alpha), temperature=clip(base.temperature, space.temperature))
-    if space.lr: start["lr"] = clip(base.lr, space.lr)
-    return start
+
 
 # %% ../nbs/09_study.ipynb #d77ab845
 def _quantize(model_dir:str, out:Path):
@@ -542,7 +541,7 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
     if "prune" in cfg.steps and not cfg.student:  # fail now rather than after the training steps
         _check_prune_sizes(cfg, teacher_dir if cfg.teacher else backbone_path(cfg.backbone))
     state = _state(out, cfg, ds); _save_state(out, state)
-    oos_weight = cfg.oos_weight if cfg.oos_weight is not None else oos_class_weight(ds)
+    oos_weight = _oos_weight(cfg, ds)
     texts = list(ds["validation"].shuffle(seed=cfg.seed).select(range(min(64, len(ds["validation"]))))["text"])
     run = dict(started=datetime.now(timezone.utc).isoformat(timespec="seconds"), steps=list(cfg.steps), seconds=None)
     state.setdefault("runs", []).append(run); t_start = time.perf_counter()
