@@ -13,7 +13,7 @@ from fastcore.script import call_parse
 from .core import atomic_file, hook_trainer, progress_bars
 # compressbook.data before transformers: it imports the Hugging Face stack with torchao's import-time noise filtered
 from .data import load_clinc150, clinc150_subset, OOS, get_splits
-from .models import cache_dir, oos_weights, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
+from .models import TEST_OOS_SHARE, cache_dir, oos_weights, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
 from transformers import Trainer, TrainingArguments, TrainerCallback
 
 # %% auto #0
@@ -470,7 +470,7 @@ def distilled_student(teacher_path:str|Path|None=None, # the teacher; default: t
     return distil(cfg, teacher_path, data_path=data_path)
 
 # %% ../nbs/04_distillation.ipynb #46cee335
-TEST_MIX = {"in_scope": 4500 / 5500, "oos": 1000 / 5500}  # the CLINC150 plus test split's composition
+TEST_MIX = {"in_scope": 1 - TEST_OOS_SHARE, "oos": TEST_OOS_SHARE}  # the CLINC150 plus test split's composition
 
 def test_mix_accuracy(metrics:dict, # with `in_scope_accuracy` and `oos_recall` (optionally prefixed, e.g. `eval_`)
                       prefix:str="eval_", # key prefix

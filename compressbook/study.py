@@ -9,16 +9,16 @@ from contextlib import contextmanager, ExitStack
 from dataclasses import dataclass, asdict, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from fastcore.script import call_parse, anno_parser
+from fastcore.script import call_parse, anno_parser, store_true
 from .core import atomic_write, file_lock, progress, progress_bars, quiet_loggers
 from .data import get_splits, load_text_classification, oos_id, split_note, OOS, SPLITS
 from .models import DEFAULT_BACKBONE, CACHE_ENV, backbone_path
 from transformers import TrainerCallback
 
 # %% auto #0
-__all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'study_data', 'oos_class_weight', 'teacher_config', 'check_results',
-           'environment', 'validation_check', 'markdown_table', 'write_report', 'serving_winner', 'StudyProgress',
-           'training_summary', 'run_study', 'study_cli']
+__all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'study_data', 'oos_share', 'oos_class_weight', 'teacher_config',
+           'check_results', 'environment', 'validation_score', 'validation_check', 'markdown_table', 'write_report',
+           'serving_winner', 'StudyProgress', 'training_summary', 'run_study', 'study_cli']
 
 # %% ../nbs/09_study.ipynb #f735947e
 STEPS = ("teacher", "distil", "quantize", "onnx", "prune")  # in the order they run
@@ -48,6 +48,7 @@ class StudyConfig:
     search_lr:tuple = (5e-5, 3e-4) # learning-rate range searched (log-uniform)
     distil_params:dict = field(default_factory=lambda: dict(epochs=6, alpha=0.646, temperature=9.31, lr=2.47e-4)) # the chapter's best
     oos_weight:float|None = None # out-of-scope class weight; None: match the test split's share of `oos` (1 without `oos`)
+    calibrate:bool = True # bias every model's `oos` logit, chosen on validation for the test split's share of `oos` (`calibrate_oos`); no effect without `oos`
     prune_heads:int = 8 # attention heads kept per layer by structured pruning
     prune_neurons:int = 768 # feed-forward neurons kept per layer
     prune_epochs:float = 3 # recovery epochs after structured pruning
@@ -136,13 +137,17 @@ def study_data(cfg:StudyConfig):
     return type(ds)({s: _limit(d, names, cfg.train_per_label if s == "train" else cfg.eval_per_label, cfg.seed) for s, d in ds.items()})
 
 # %% ../nbs/09_study.ipynb #e71dd50d
+def oos_share(ds, # splits with a `ClassLabel` column `intent`
+              split:str="test", # the split
+             ) -> float|None:
+    "The share of `oos` among the queries of `ds[split]` (None when the data has no `oos` label)."
+    k = oos_id(ds[split].features["intent"])
+    return None if k is None else sum(y == k for y in ds[split]["intent"]) / len(ds[split])
+
 def oos_class_weight(ds) -> float:
     "The weight of `oos` that matches its share of the training loss to its share of the test split (1 without `oos`)."
-    k = oos_id(ds["train"].features["intent"])
-    if k is None: return 1.0
-    p_train = sum(y == k for y in ds["train"]["intent"]) / len(ds["train"])
-    p_test = sum(y == k for y in ds["test"]["intent"]) / len(ds["test"])
-    if p_train in (0, 1) or p_test in (0, 1): return 1.0
+    p_train, p_test = oos_share(ds, "train"), oos_share(ds)
+    if p_train is None or p_train in (0, 1) or p_test in (0, 1): return 1.0
     return round(p_test * (1 - p_train) / (p_train * (1 - p_test)), 1)
 
 def _oos_weight(cfg, ds) -> float:
@@ -217,6 +222,17 @@ def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> tup
 
 
 # %% ../nbs/09_study.ipynb #d77ab845
+def _calibrated(cfg:StudyConfig, model_dir, ds, out:Path, pipe=None):
+    "`model_dir` calibrated for the test split's share of `oos` into `out` (see `calibrate_oos`), or `model_dir` itself when the study does not calibrate."
+    from compressbook.models import calibrate_oos
+    if not cfg.calibrate or not 0 < (share := oos_share(ds) or 0) < 1: return model_dir
+    return str(calibrate_oos(model_dir, ds, out, pipe, oos_share=share))
+
+def _calibration(path) -> dict|None:
+    "The `calibration.json` record of a model folder (None when it was not calibrated)."
+    f = Path(path)/"calibration.json"
+    return json.loads(f.read_text()) if f.exists() else None
+
 def _quantize(model_dir:str, out:Path):
     "A pipeline over `model_dir` quantized with torch.ao dynamic int8 and int8 embeddings (saved in `out`)."
     from transformers import AutoModelForSequenceClassification
@@ -302,13 +318,18 @@ def _cell(c:str, r:dict) -> str:
     if c in ("accuracy", "in_scope_accuracy", "oos_recall"): return f"{v:.4f}" + (f" [{r[c + '_ci'][0]:.3f}, {r[c + '_ci'][1]:.3f}]" if f"{c}_ci" in r else "")
     return f"{v:.2f}" if c.startswith("time") else f"{v:,.1f}" if isinstance(v, float) else str(v)
 
+def validation_score(r:dict) -> float:
+    "A row's validation accuracy as the study's checks and choices read it: at the test split's share of `oos` where the data has it."
+    v = r["validation"]
+    return v.get("accuracy_at_test_share", v["accuracy"])
+
 def validation_check(r:dict, # a results row
                      teacher:dict|None, # the teacher's row
                      bar:float=0.005, # the largest validation-accuracy drop that passes
                     ) -> str:
-    "`ok` when the row's validation accuracy is within `bar` of the teacher's, else how far short it falls; '' when unknown."
+    "`ok` when the row's `validation_score` is within `bar` of the teacher's, else how far short it falls; '' when unknown."
     if not teacher or "validation" not in r or "validation" not in teacher or r is teacher: return ""
-    d = teacher["validation"]["accuracy"] - r["validation"]["accuracy"]
+    d = validation_score(teacher) - validation_score(r)
     return "ok" if d <= bar + 1e-12 else f"**short by {100 * d:.2f} points**"
 
 def markdown_table(res:dict, # study results, `{model: metrics}` (see `check_results`)
@@ -326,6 +347,13 @@ def markdown_table(res:dict, # study results, `{model: metrics}` (see `check_res
         if check: cells.append(validation_check(r, res.get(baseline), bar))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+def _calibration_section(c:dict|None, state:dict) -> list[str]:
+    if not c: return []
+    share = next(iter(c.values()))["oos_share"]
+    return ["## Out-of-scope calibration", "", f"Each model's `oos` logit carries a bias chosen on the validation split, scored at the test split's share of `oos` "
+            f"({100 * share:.1f}%; see `calibrate_oos`). The int8 models carry their student's. "
+            + "; ".join(f"{n} {r['oos_bias']:+.2f}" for n, r in c.items()) + ".", ""]
 
 def _teacher_section(t:dict|None) -> list[str]:
     if not t: return []
@@ -349,7 +377,7 @@ def _serving_section(w:dict|None, res:dict) -> list[str]:
     r = res[w["model"]]
     verdict = (f"the fastest model that can be served without torch within {w['bar'] * 100:g} point(s) of the teacher's accuracy on the {w.get('split', 'test')} split" if w["within_bar"] else
                f"**no servable model is within {w['bar'] * 100:g} point(s) of the teacher's accuracy**: this is the most accurate of them, "
-               f"{(w['baseline_accuracy'] - w['accuracy']) * 100:.2f} points under the teacher")
+               f"{(w['baseline_accuracy'] - w['accuracy']) * 100:.2f} points under the teacher on the {w.get('split', 'test')} split")
     return ["## Serving", "", f"`serve/` holds **{w['model']}** (accuracy {r['accuracy']:.4f}, p50 {r['time_p50_ms']:.2f} ms, {r['size_mb']:.1f} MB), {verdict}. "
             "Serve it, wherever the folder is moved, with `compressbook serve serve/` (see the serving chapter).", ""]
 
@@ -375,9 +403,9 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           "in points, with paired bootstrap intervals (an interval that holds 0 is a difference the test split cannot tell apart from none). "
           "Latency of one query (p50, p95) and throughput at batch 32 on this machine, measured one model after another; size on disk; "
           "peak memory of a fresh process serving the model. "
-          + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split, as the study's choices are made." if baseline else ""),
+          + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split (scored at the test split's share of `oos` where the data has it), as the study's choices are made." if baseline else ""),
           "", markdown_table(res, baseline, cfg.get("accuracy_bar", 0.005)), "", "![Accuracy against latency](pareto.png)", "",
-          *_serving_section(state.get("serve"), res), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
+          *_serving_section(state.get("serve"), res), *_calibration_section(state.get("calibration"), state), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
           *[f"| {k} | {v['seconds'] / 60:.1f} | `{v['path']}` |" for k, v in steps.items()], "",
           *(["## Training runs", "", "From `training.jsonl`, which holds every log line of every training run.", "", summary, ""] if (summary := training_summary(out/"training.jsonl")) else []),
           "## Machine", "", "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in env.items()], "",
@@ -399,7 +427,7 @@ def serving_winner(res:dict, # study results, `{model: row}`; servable rows have
     servable = {n: r for n, r in res.items() if r.get("artifact") and (Path(r["artifact"])/"model.onnx").is_file()}
     if not servable: return None
     split = "validation" if all("validation" in r for r in (*servable.values(), res.get(baseline, {}))) else "test"
-    acc = lambda r: r["validation"]["accuracy"] if split == "validation" else r["accuracy"]  # the choice is made on validation, never on test
+    acc = lambda r: validation_score(r) if split == "validation" else r["accuracy"]  # the choice is made on validation, never on test
     floor = acc(res[baseline]) - bar if baseline in res else None
     ok = {n: r for n, r in servable.items() if floor is None or acc(r) >= floor - 1e-12}
     name = min(ok, key=lambda n: ok[n]["time_p50_ms"]) if ok else max(servable, key=lambda n: acc(servable[n]))
@@ -496,7 +524,9 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     kw = dict(n_runs=cfg.n_runs, n_sample=min(50 if small else 200, len(ds["test"])), n_throughput=64 if small else 256, seed=cfg.seed)
     row = (OnnxPerformanceBenchmark if onnx else PerformanceBenchmark)(pipe, ds["test"], name, **kw).run_benchmark()
     r = row[name] | dict(artifact=str(artifact), base=base)
-    r["validation"] = PerformanceBenchmark(pipe, ds["validation"]).compute_accuracy()  # what the study's choices and checks look at
+    r["validation"] = v = PerformanceBenchmark(pipe, ds["validation"]).compute_accuracy()  # what the study's choices and checks look at
+    if (share := oos_share(ds)) is not None:  # validation holds 3% `oos` where test holds 18%: score it as test is composed
+        v["accuracy_at_test_share"] = (1 - share) * v["in_scope_accuracy"] + share * v["oos_recall"]
     t = res.get("Teacher", {})
     if name != "Teacher" and len(t.get("predictions", [])) == len(ds["test"]):
         r |= bootstrap_intervals(r["predictions"], ds["test"]["intent"], oos_id(ds["test"].features["intent"]), baseline=t["predictions"], seed=cfg.seed)
@@ -563,7 +593,8 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
                     if cfg.teacher_lrs: tcfg, scores = search_teacher(tcfg, cfg.teacher_lrs, storage=f"sqlite:///{out/'teacher-search.db'}", data_path=ds)
                     teacher = str(train_teacher(tcfg, out/"teacher", data_path=ds))
                     state["teacher"] = _teacher_record(tcfg, teacher_info(teacher)) | dict(lr_search=scores and {f"{k:g}": v for k, v in scores.items()})
-                bench("Teacher", clf(teacher), teacher, ds, cfg, out)
+                scored = _calibrated(cfg, teacher, ds, out/"teacher-calibrated")  # the students learn from the teacher as trained
+                bench("Teacher", clf(scored), scored, ds, cfg, out)
                 done(step, teacher, t0)
                 continue
             if "teacher" not in state["steps"]:
@@ -573,6 +604,7 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
             who = "Student" if "distil" in state["steps"] else "Teacher"
             if step == "distil":
                 student, search = _distil(cfg, teacher, ds, out, oos_weight)
+                student = _calibrated(cfg, student, ds, out/"student-calibrated")  # what quantization, ONNX and pruning start from
                 state["search"] = search
                 bench("Student (distilled)", clf(student), student, ds, cfg, out)
                 done(step, student, t0)
@@ -585,10 +617,13 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
                 bench(f"{who} int8 (ONNX Runtime)", OnnxPipeline(final), final, ds, cfg, out, onnx=True, base=base)
                 done(step, final, t0)
             elif step == "prune":
-                pruned = _prune(cfg, base, teacher, ds, out, oos_weight)
+                pruned = _prune(cfg, base, teacher, ds, out, oos_weight)  # recovery training moves the bias: calibrated again
+                pruned = _calibrated(cfg, pruned, ds, out/"pruned-calibrated", pruned_pipeline(pruned))
                 bench(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
                 done(step, pruned, t0)
         prog.close()
+    res = check_results(out/"results.json")
+    state["calibration"] = {n: c for n, r in res.items() if (c := _calibration(r["artifact"]) or (r.get("base") and _calibration(r["base"])))}
     state["serve"] = _package_winner(cfg, out)
     run["seconds"] = round(time.perf_counter() - t_start, 1)
     state["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds"); _save_state(out, state)
@@ -614,11 +649,13 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
               prune_heads:int=None, # attention heads kept per layer by structured pruning (default 8)
               prune_neurons:int=None, # feed-forward neurons kept per layer by structured pruning (default 768)
               n_runs:int=None, # timed runs of the latency query per model
+              no_calibrate:store_true=False, # leave every model's out-of-scope threshold as trained (default: calibrated on validation)
              ):
     "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning), benchmark every model and write a report."
     given = {k: v for k, v in dict(steps=steps, data=data, text_col=text_col, label_col=label_col, data_dir=data_dir, backbone=backbone,
              teacher=teacher, student=student, search_trials=search_trials, teacher_epochs=teacher_epochs, teacher_lr=teacher_lr, teacher_lrs=teacher_lrs, max_labels=max_labels,
              prune_heads=prune_heads, prune_neurons=prune_neurons, n_runs=n_runs).items() if v is not None}
+    if no_calibrate: given["calibrate"] = False
     if teacher and preset == "quick" and max_labels is None: given["max_labels"] = None  # keep the teacher's label set
     try: cfg = _preset(preset, **given)
     except ValueError as e: sys.exit(f"compressbook study: {e}")
