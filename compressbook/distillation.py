@@ -13,7 +13,7 @@ from fastcore.script import call_parse
 from .core import atomic_file, hook_trainer, progress_bars
 # compressbook.data before transformers: it imports the Hugging Face stack with torchao's import-time noise filtered
 from .data import load_clinc150, clinc150_subset, OOS, get_splits
-from .models import TEST_OOS_SHARE, cache_dir, oos_weights, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
+from .models import TEST_OOS_SHARE, accuracy_at_share, cache_dir, oos_weights, clinc_classifier, load_tokenizer, tokenize_clinc, clinc_compute_metrics, save_run
 from transformers import Trainer, TrainingArguments, TrainerCallback
 
 # %% auto #0
@@ -476,4 +476,4 @@ def test_mix_accuracy(metrics:dict, # with `in_scope_accuracy` and `oos_recall` 
                       prefix:str="eval_", # key prefix
                      ) -> float:
     "Accuracy as if the split had the test split's mixture of in-scope and out-of-scope queries."
-    return TEST_MIX["in_scope"] * metrics[f"{prefix}in_scope_accuracy"] + TEST_MIX["oos"] * metrics[f"{prefix}oos_recall"]
+    return accuracy_at_share(metrics[f"{prefix}in_scope_accuracy"], metrics[f"{prefix}oos_recall"])

