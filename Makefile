@@ -36,10 +36,12 @@ study: install
 study-full: install
 	$(BIN)/compressbook study --preset full --out $(or $(OUT),compressbook-study-full)
 
-## The tests: notebooks in sync with the library, README in sync with index.ipynb, every notebook's tests.
+## The tests: notebooks in sync with the library, README in sync with index.ipynb, every notebook's tests
+## (Chromium and PostgreSQL, which two of them need, are installed with apt-get when missing).
 ## `NBS=nbs/01_data.ipynb make test` tests only those notebooks (the other checks still run; see tools/check.py).
 test: install
-	$(SHELL) tools/install_browser.sh
+	$(SHELL) tools/apt_install.sh --check 'command -v chromedriver && command -v chromium' --for "the static site's browser test" chromium chromium-driver
+	$(SHELL) tools/apt_install.sh --check 'ls /usr/lib/postgresql/*/bin/initdb' --for "the distillation search's PostgreSQL test" postgresql
 	PATH=$(BIN):$$PATH $(PY) tools/check.py $(NBS)
 
 ## Re-execute the chapter notebooks with their slow cells and save the outputs in place;
@@ -57,7 +59,7 @@ site: install
 
 ## The site in headless Chromium (networking off): needs Debian's chromium and chromium-driver (installed here if missing).
 site-test: site
-	$(SHELL) tools/install_browser.sh --required
+	$(SHELL) tools/apt_install.sh --required --check 'command -v chromedriver && command -v chromium' --for "the static site's browser test" chromium chromium-driver
 	$(PY) tools/site_test.py --site _site
 
 clean-venv:

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np
 from fastcore.basics import patch, store_attr
+from fastcore.meta import delegates
 from fastcore.script import call_parse
 from .data import ClincMetrics, OOS, load_clinc150, oos_id
 from .core import atomic_write, file_lock, progress_bars, library_versions
@@ -16,9 +17,10 @@ from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
-           'predict_labels', 'bootstrap_intervals', 'model_size', 'latency_stats', 'compare_latency',
-           'load_text_classifier', 'results_path', 'load_results', 'save_results', 'results_table', 'pareto_frontier',
-           'plot_metrics', 'teacher_cli']
+           'predict_labels', 'bootstrap_intervals', 'model_size', 'latency_stats', 'interleaved_times',
+           'compare_latency', 'queries_per_second', 'speedup_intervals', 'compare_models', 'load_text_classifier',
+           'results_path', 'load_results', 'save_results', 'results_table', 'machine_label', 'machines',
+           'mixed_machines', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -166,14 +168,14 @@ def time_pipeline(self:PerformanceBenchmark) -> dict:
     return res | latency_stats([timed(q) for q in tqdm(samp, desc="latency (test queries)", leave=False, disable=not progress_bars())], "sample")
 
 # %% ../nbs/03_benchmark.ipynb #e8d7db02
-def compare_latency(pipelines:dict, # name -> pipeline (any callable on one query)
-                    queries:list[str], # real queries; each one is timed on every pipeline
-                    rounds:int=5, # passes over `queries`
-                    warmup:int=20, # untimed calls of each pipeline first
-                    block:int=1, # queries timed on one pipeline before switching: 1 interleaves query by query (cold caches)
-                    block_warmup:int=5, # with `block > 1`, untimed calls at the start of every block (they warm the caches)
-                   ) -> dict:
-    "Latency statistics (ms) of each pipeline, timed in alternation (query by query, or in blocks of `block` queries) so that the machine's drift hits all alike."
+def interleaved_times(pipelines:dict, # name -> pipeline (any callable on one query)
+                      queries:list[str], # real queries; each one is timed on every pipeline
+                      rounds:int=5, # passes over `queries`
+                      warmup:int=20, # untimed calls of each pipeline first
+                      block:int=1, # queries timed on one pipeline before switching: 1 interleaves query by query (cold caches)
+                      block_warmup:int=5, # with `block > 1`, untimed calls at the start of every block (they warm the caches)
+                     ) -> dict:
+    "Seconds per call of each pipeline, timed in alternation, as `{name: [one array per block]}`: block `i` of every pipeline ran at the same moment."
     from tqdm.auto import tqdm
     if not pipelines or not queries: raise ValueError("compare_latency needs at least one pipeline and one query.")
     if block < 1: raise ValueError(f"block must be at least 1, got {block}.")
@@ -187,24 +189,81 @@ def compare_latency(pipelines:dict, # name -> pipeline (any callable on one quer
     for r in tqdm(range(rounds), desc="interleaved latency" if block == 1 else f"latency in blocks of {block}", leave=False, disable=not progress_bars()):
         for b in range(0, len(queries), block):
             for n in (names if r % 2 == 0 else names[::-1]):
+                dts = []
                 for j, q in enumerate(queries[b:b+block]):
                     t0 = time.perf_counter(); pipelines[n](q); dt = time.perf_counter() - t0
-                    if j >= skip: ts[n].append(dt)
-    return {n: latency_stats(v) | {"n_calls": len(v)} for n, v in ts.items()}
+                    if j >= skip: dts.append(dt)
+                ts[n].append(np.array(dts))
+    return ts
+
+@delegates(interleaved_times)
+def compare_latency(pipelines:dict, # name -> pipeline (any callable on one query)
+                    queries:list[str], # real queries; each one is timed on every pipeline
+                    **kwargs,
+                   ) -> dict:
+    "Latency statistics (ms) of each pipeline, timed in alternation (query by query, or in blocks of `block` queries) so that the machine's drift hits all alike."
+    return {n: latency_stats(np.concatenate(v)) | {"n_calls": sum(map(len, v))} for n, v in interleaved_times(pipelines, queries, **kwargs).items()}
 
 # %% ../nbs/03_benchmark.ipynb #36768a48
+def queries_per_second(pipeline, # a pipeline that takes a list of texts (and `batch_size=` where it accepts it)
+                       texts:list[str], # the texts to classify
+                       bs:int, # batch size
+                      ) -> float:
+    "Queries per second over `texts` at batch size `bs`, after one untimed batch."
+    kw = {"batch_size": bs} if _accepts_batch_size(pipeline) else {}
+    pipeline(texts[:bs], **kw)  # warm-up at this batch size
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), bs): pipeline(texts[i:i+bs], **kw)
+    return len(texts) / (time.perf_counter() - t0)
+
 @patch
 def compute_throughput(self:PerformanceBenchmark) -> dict:
     "Queries per second over `n_throughput` real test queries at each of `batch_sizes`."
     texts = _sample(self, self.n_throughput)
-    res = {}
-    for bs in self.batch_sizes:
-        kw = {"batch_size": bs} if _accepts_batch_size(self.pipeline) else {}
-        self.pipeline(texts[:bs], **kw)  # warm-up at this batch size
-        t0 = time.perf_counter()
-        for i in range(0, len(texts), bs): self.pipeline(texts[i:i+bs], **kw)
-        res[f"qps_bs{bs}"] = len(texts) / (time.perf_counter() - t0)
-    return res
+    return {f"qps_bs{bs}": queries_per_second(self.pipeline, texts, bs) for bs in self.batch_sizes}
+
+# %% ../nbs/03_benchmark.ipynb #69d30532
+def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interleaved_times` returns
+                      baseline:str, # the model the speed-ups are against
+                      n_resamples:int=2000, # bootstrap resamples
+                      level:float=0.95, # confidence level
+                      seed:int=0, # resampling seed
+                     ) -> dict:
+    "Each model's speed-up over `baseline` (ratio of median latencies) and its bootstrap interval, resampling the same blocks for all: `{name: (speed-up, low, high)}`."
+    from scipy.stats import bootstrap
+    n = len(times[baseline])
+    if n < 2 or any(len(v) != n for v in times.values()): raise ValueError(f"Speed-up intervals need 2 or more blocks, the same for every model; got {[len(v) for v in times.values()]}.")
+    p50 = lambda name, idx: np.median(np.concatenate([times[name][i] for i in idx]))
+    out = {}
+    for name in times:
+        ratio = lambda idx: p50(baseline, idx) / p50(name, idx)
+        ci = bootstrap((np.arange(n),), ratio, vectorized=False, n_resamples=n_resamples, confidence_level=level,
+                       method="percentile", rng=np.random.default_rng(seed)).confidence_interval
+        out[name] = (float(ratio(range(n))), float(min(ci.low, ratio(range(n)))), float(max(ci.high, ratio(range(n)))))
+    return out
+
+# %% ../nbs/03_benchmark.ipynb #402362b2
+def compare_models(pipelines:dict, # name -> pipeline: one query per call; a list of texts (and `batch_size=` where it takes it) for throughput
+                   queries:list[str], # real queries, timed on every model
+                   baseline:str|None=None, # the model the speed-ups are against (default: the first)
+                   rounds:int=4, # passes over `queries`, and throughput measurements of each model
+                   block:int=50, # queries per block: each model answers a block, warm, before the next one's turn
+                   block_warmup:int=5, # untimed calls at the start of every block
+                   batch_size:int=32, # batch size of the throughput measurement (0: none)
+                   **kwargs, # `speedup_intervals`' `n_resamples`, `level`, `seed`
+                  ) -> dict:
+    "Latency percentiles and throughput of `pipelines`, timed together and interleaved, with each model's speed-up over `baseline` and its interval."
+    baseline = baseline or next(iter(pipelines), None)
+    if baseline not in pipelines: raise ValueError(f"baseline {baseline!r} is not one of the models: {', '.join(pipelines)}.")
+    ts = interleaved_times(pipelines, queries, rounds=rounds, block=block, block_warmup=block_warmup)
+    qps = {n: [] for n in pipelines}
+    for r in range(rounds if batch_size else 0):  # throughput too, in alternating order
+        for n in (list(pipelines) if r % 2 == 0 else list(pipelines)[::-1]): qps[n].append(queries_per_second(pipelines[n], queries, batch_size))
+    out = {}
+    for n, (s, lo, hi) in speedup_intervals(ts, baseline, **kwargs).items():
+        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], cmp_blocks=len(ts[n]))
+        if qps[n]: out[n] |= dict(cmp_qps=float(np.median(qps[n])), qps_ratio=float(np.median(np.array(qps[n]) / np.array(qps[baseline]))))
+    return out
 
 # %% ../nbs/03_benchmark.ipynb #baad7ed4
 def load_text_classifier(path:str):
@@ -297,6 +356,26 @@ def results_table(results:dict, # `{optim_type: metrics}`
     cols = columns or TABLE_COLUMNS
     df = pd.DataFrame.from_dict(results, orient="index")
     return df[[c for c in cols if c in df]].rename(columns=cols)
+
+# %% ../nbs/03_benchmark.ipynb #9152fcdb
+def machine_label(row:dict) -> str:
+    "The machine a results row was measured on, in words: CPU, cores and the instruction sets that decide inference speed."
+    isa = [n for k, n in (("avx512", "AVX-512"), ("vnni", "VNNI"), ("bf16", "BF16"), ("amx", "AMX")) if row.get(f"env_{k}")]
+    return f"{row.get('env_cpu', 'unknown CPU')}, {row.get('env_cores', '?')} cores" + (f" ({', '.join(isa)})" if isa else "")
+
+def machines(results:dict) -> dict:
+    "The rows of `results` grouped by the machine they were measured on: `{machine_label: [row names]}`."
+    out = {}
+    for name, r in results.items(): out.setdefault(machine_label(r), []).append(name)
+    return out
+
+def mixed_machines(results:dict) -> str|None:
+    "A warning when the rows of `results` come from more than one machine (None when they share one)."
+    m = machines(results)
+    if len(m) < 2: return None
+    return (f"These rows were measured on {len(m)} machines ("
+            + "; ".join(f"{k}: {', '.join(v[:3])}{', ...' if len(v) > 3 else ''}" for k, v in m.items())
+            + "): compare latencies only between rows of one machine.")
 
 # %% ../nbs/03_benchmark.ipynb #4bb57e65
 def pareto_frontier(latency, # one latency per model

@@ -5,6 +5,7 @@
 # %% ../nbs/04_distillation.ipynb #c1cdc483
 from __future__ import annotations
 import hashlib, json, os, re, shutil, time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
@@ -20,8 +21,8 @@ from transformers import Trainer, TrainingArguments, TrainerCallback
 __all__ = ['OOS_WEIGHT', 'STUDENT_LAYERS', 'TEST_MIX', 'distillation_loss', 'DistillationTrainingArguments', 'check_distillable',
            'DistillationTrainer', 'student_from_teacher', 'teacher_logits', 'with_teacher_logits', 'DistillConfig',
            'augment_queries', 'distillation_data', 'distillation_trainer', 'distil', 'study_storage', 'run_study',
-           'SearchSpace', 'PruningCallback', 'distillation_objective', 'search_cli', 'distilled_student',
-           'test_mix_accuracy']
+           'SearchSpace', 'PruningCallback', 'distillation_objective', 'search_dry_run', 'search_cli', 'postgres_bin',
+           'local_postgres', 'distilled_student', 'test_mix_accuracy']
 
 # %% ../nbs/04_distillation.ipynb #201fdb2c
 def distillation_loss(student_logits:torch.Tensor, # (batch, classes)
@@ -325,6 +326,8 @@ def distil(cfg:DistillConfig, # what to train
 
 # %% ../nbs/04_distillation.ipynb #8aad488e
 def study_storage(url=None, # an Optuna storage URL (default: SQLite in the cache), or a storage object, returned as is
+                  heartbeat:int=30, # seconds between the heartbeats of a running trial
+                  grace:int|None=None, # seconds without a heartbeat after which a running trial is failed and queued again; default 3 x `heartbeat`
                  ):
     "Optuna RDB storage at `url`, with heartbeats so that trials of a killed process are retried."
     import optuna
@@ -334,10 +337,11 @@ def study_storage(url=None, # an Optuna storage URL (default: SQLite in the cach
     if url is None:
         fn = cache_dir("studies", "studies.db"); fn.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{fn}"
-    kw = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
+    if url.startswith("postgresql://"): url = "postgresql+psycopg://" + url[len("postgresql://"):]  # psycopg 3, not SQLAlchemy's default psycopg2
+    kw = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
     with warnings.catch_warnings():  # heartbeats and their retry callback (optuna 4.9's successor of RetryFailedTrialCallback) are marked experimental
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        return RDBStorage(url, engine_kwargs=kw, heartbeat_interval=30, grace_period=90,
+        return RDBStorage(url, engine_kwargs=kw, heartbeat_interval=heartbeat, grace_period=grace or 3 * heartbeat,
                           heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=1))
 
 def run_study(objective, # Optuna objective: trial -> value
@@ -426,9 +430,21 @@ def distillation_objective(teacher_path:str|Path, # the fine-tuned teacher
     return objective
 
 # %% ../nbs/04_distillation.ipynb #14585c7d
+def search_dry_run(trial, seconds:float=1.0):
+    "A stand-in for `distillation_objective` that trains nothing: it samples alike, reports `epochs` times `seconds` apart, and can be pruned."
+    import optuna
+    epochs, alpha, t = trial.suggest_int("epochs", 2, 4), trial.suggest_float("alpha", 0, 1), trial.suggest_float("temperature", 1, 20)
+    trial.set_user_attr("worker", os.getpid())
+    for e in range(1, epochs + 1):
+        time.sleep(seconds)
+        value = 0.9 - 0.1 * (alpha - 0.6)**2 - 0.001 * (t - 8)**2 + 0.01 * e
+        trial.report(value, e)
+        if trial.should_prune(): raise optuna.TrialPruned()
+    return value
+
 @call_parse
 def search_cli(teacher:str=None, # teacher folder (default: the cached default teacher, trained if missing)
-               storage:str=None, # Optuna storage URL shared by all workers (default: SQLite in the cache)
+               storage:str=None, # Optuna storage URL shared by all workers, e.g. postgresql://user:password@host/db (default: SQLite in the cache)
                study_name:str="minilm-l6-to-l3", # the study to create or join
                n_trials:int=6, # finished trials the study should hold in the end
                layers:str="1,3,5", # teacher layers the student keeps
@@ -437,14 +453,52 @@ def search_cli(teacher:str=None, # teacher folder (default: the cached default t
                min_lr:float=5e-5, # lower end of the learning-rate range (log-uniform)
                max_lr:float=3e-4, # upper end of the learning-rate range
                data:str=None, # local CLINC150 folder (default: ${COMPRESSBOOK_CLINC150_DIR}, else the Hub)
+               heartbeat:int=30, # seconds between a running trial's heartbeats; a trial silent for 3 of them is failed and run again
+               dry_run:bool=False, # run `search_dry_run` instead of training (checks the storage and the workers in seconds)
               ):
     "Join (or start) a distillation hyperparameter search and work on it until it holds `n_trials` finished trials."
     from compressbook.models import TeacherConfig, train_teacher
-    tpath = teacher or train_teacher(TeacherConfig(), data_path=data)
-    base = DistillConfig(layers=[int(i) for i in layers.split(",")])
-    space = SearchSpace(epochs=(min_epochs, max_epochs), lr=(min_lr, max_lr))
-    study = run_study(distillation_objective(tpath, base, space, data), n_trials, study_name, storage)
+    st = study_storage(storage, heartbeat=heartbeat)
+    if dry_run: objective = search_dry_run
+    else:
+        tpath = teacher or train_teacher(TeacherConfig(), data_path=data)
+        base = DistillConfig(layers=[int(i) for i in layers.split(",")])
+        objective = distillation_objective(tpath, base, SearchSpace(epochs=(min_epochs, max_epochs), lr=(min_lr, max_lr)), data)
+    study = run_study(objective, n_trials, study_name, st, seed=None)  # seed=None: each worker samples differently
     print(f"best validation accuracy {study.best_value:.4f} with {study.best_params}")
+
+# %% ../nbs/04_distillation.ipynb #b8649231
+def postgres_bin() -> Path|None:
+    "The folder of PostgreSQL's server programs (`initdb`, `pg_ctl`): Debian's newest `/usr/lib/postgresql/N/bin`, else the one on PATH; None when not installed."
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    if found: return found[-1].parent
+    return Path(w).parent if (w := shutil.which("initdb")) and shutil.which("pg_ctl") else None
+
+# %% ../nbs/04_distillation.ipynb #c0cc08da
+@contextmanager
+def local_postgres(port:int|None=None, # loopback port; default a free one
+                  ) -> str:
+    "Start a throwaway PostgreSQL server in a temporary folder on loopback; yield its URL; stop it and delete the folder at the end."
+    import socket, subprocess, tempfile
+    if (bindir := postgres_bin()) is None:
+        raise FileNotFoundError("PostgreSQL's server programs (initdb, pg_ctl) are not installed: `sudo apt-get install postgresql` (Debian, Ubuntu).")
+    if port is None:
+        with socket.socket() as s: s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    root = os.geteuid() == 0  # the server refuses to run as root: as root, run it as Debian's `postgres` user
+    d = Path(tempfile.mkdtemp(prefix="compressbook-pg-", dir="/tmp" if root else None))  # /tmp: a folder that user can reach
+    as_pg = ["runuser", "-u", "postgres", "--"] if root else []
+    if root: shutil.chown(d, "postgres")
+    def run(*cmd): subprocess.run(as_pg + [str(bindir/cmd[0]), *cmd[1:]], check=True, capture_output=True, text=True)
+    try:
+        run("initdb", "-D", f"{d}/data", "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
+        opts = f"-p {port} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off"
+        run("pg_ctl", "-D", f"{d}/data", "-l", f"{d}/server.log", "-o", opts, "-w", "-t", "60", "start")
+        try: yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        finally: run("pg_ctl", "-D", f"{d}/data", "-m", "fast", "-w", "stop")
+    except subprocess.CalledProcessError as e:
+        log = (d/"server.log").read_text()[-1500:] if (d/"server.log").exists() else ""
+        raise RuntimeError(f"PostgreSQL failed: {' '.join(map(str, e.cmd))}\n{e.stderr}\n{log}") from None
+    finally: shutil.rmtree(d, ignore_errors=True)
 
 # %% ../nbs/04_distillation.ipynb #3deed0ca
 STUDENT_LAYERS = [1, 3, 5] # teacher layers the chapter's student keeps (see "Which three layers?")

@@ -16,9 +16,10 @@ from .models import DEFAULT_BACKBONE, CACHE_ENV, accuracy_at_share, backbone_pat
 from transformers import TrainerCallback
 
 # %% auto #0
-__all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'study_data', 'oos_share', 'oos_class_weight', 'teacher_config',
-           'check_results', 'environment', 'validation_score', 'validation_check', 'markdown_table', 'write_report',
-           'serving_winner', 'StudyProgress', 'training_summary', 'run_study', 'study_cli']
+__all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'scaled_epochs', 'study_data', 'oos_share', 'oos_class_weight',
+           'teacher_config', 'check_results', 'environment', 'speedup_cell', 'validation_score', 'validation_check',
+           'markdown_table', 'write_report', 'serving_winner', 'StudyProgress', 'training_summary', 'run_study',
+           'study_cli']
 
 # %% ../nbs/09_study.ipynb #f735947e
 STEPS = ("teacher", "distil", "quantize", "onnx", "prune")  # in the order they run
@@ -52,6 +53,7 @@ class StudyConfig:
     prune_heads:int = 8 # attention heads kept per layer by structured pruning
     prune_neurons:int = 768 # feed-forward neurons kept per layer
     prune_epochs:float = 3 # recovery epochs after structured pruning
+    epochs_at:int|None = None # training examples the student and pruning epochs are meant for: other data get as many optimizer steps (1 to 15 epochs); None: as given
     n_runs:int = 100 # timed runs of the latency query per model
     accuracy_bar:float = 0.005 # a compressed model more than this under the teacher's validation accuracy is marked short in the report
     serve_bar:float = 0.01 # the served model (`STUDY/serve`) may be this far under the teacher's accuracy (0.01: one point)
@@ -84,6 +86,7 @@ class StudyConfig:
         if self.n_runs < 1: raise ValueError(f"n_runs must be >= 1, got {self.n_runs}.")
         if not 0 <= self.serve_bar < 1: raise ValueError(f"serve_bar is an accuracy drop in [0, 1), e.g. 0.01 for one point; got {self.serve_bar}.")
         if self.prune_heads < 1 or self.prune_neurons < 1: raise ValueError("prune_heads and prune_neurons must be >= 1.")
+        if self.epochs_at is not None and self.epochs_at < 1: raise ValueError(f"epochs_at is a number of training examples (or None), got {self.epochs_at}.")
         self.search_lr = tuple(self.search_lr)
     @property
     def key(self) -> dict:
@@ -98,8 +101,9 @@ PRESETS = {
                   search_lr=(2e-4, 1e-3), student_epochs=5, distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50),
     # the distillation chapter's search (6 trials: its best settings first, 1 at random, 4 guided by TPE) in 3-epoch trials
     # (from 2-epoch trials the search took alpha 0.02, soft targets almost alone, and its retrained student fell a point short on validation)
-    # the best is retrained for 6 epochs
-    "full": dict(search_trials=6, search_epochs=(3, 3), student_epochs=6),
+    # the best is retrained for 6 epochs; on data of another size than CLINC150 plus's 15,250 training queries, the students and the pruned
+    # model get as many optimizer steps (on 9,000 queries: 5-epoch trials, a 10-epoch student), as the teacher's recipe does
+    "full": dict(search_trials=6, search_epochs=(3, 3), student_epochs=6, epochs_at=15_250),
 }
 
 def preset(name:str="quick", # 'quick' or 'full'
@@ -110,6 +114,15 @@ def preset(name:str="quick", # 'quick' or 'full'
     return StudyConfig(preset=name, **(PRESETS[name] | kwargs))
 
 _preset = preset  # `study_cli` has an option of this name
+
+def scaled_epochs(cfg:StudyConfig, # the study's settings
+                  n_train:int, # training examples of its data
+                  epochs, # epochs as the settings give them
+                 ):
+    "`epochs` for `n_train` training examples: scaled to the optimizer steps they make on `cfg.epochs_at` examples (1 to 15), or as given without `epochs_at`."
+    if cfg.epochs_at is None or epochs is None: return epochs
+    e = min(15, max(1, round(epochs * cfg.epochs_at / n_train)))
+    return epochs if e == epochs else e  # unchanged, the value keeps its type: the cached runs' names depend on it
 
 # %% ../nbs/09_study.ipynb #f924ce03
 def _limit(ds, names:list[str], per_label:int|None, seed:int):
@@ -205,18 +218,20 @@ def _distil(cfg:StudyConfig, teacher:str, ds, out:Path, oos_weight:float) -> tup
     "The study's student, and a summary of the search that chose its settings (None without a search)."
     from compressbook.distillation import DistillConfig, SearchSpace, distil, distillation_objective, run_study
     from compressbook.models import native_bf16
-    base = DistillConfig(layers=None if cfg.student else _student_layers(cfg, teacher), init=cfg.student,
-                         oos_weight=oos_weight, seed=cfg.seed, bf16=native_bf16(), **cfg.distil_params)
+    n = len(ds["train"])
+    base = DistillConfig(layers=None if cfg.student else _student_layers(cfg, teacher), init=cfg.student, oos_weight=oos_weight, seed=cfg.seed,
+                         bf16=native_bf16(), **(cfg.distil_params | dict(epochs=scaled_epochs(cfg, n, cfg.distil_params.get("epochs", DistillConfig.epochs)))))
     if not cfg.search_trials: return distil(base, teacher, out/"student", data_path=ds), None
     storage = f"sqlite:///{out/'search.db'}"
-    space = SearchSpace(epochs=cfg.search_epochs, lr=cfg.search_lr)
+    space = SearchSpace(epochs=tuple(scaled_epochs(cfg, n, e) for e in cfg.search_epochs), lr=cfg.search_lr)
     study = run_study(distillation_objective(teacher, base, space, ds), cfg.search_trials, "distillation", storage, seed=cfg.seed,
                       start=space.point(base))
     best = DistillConfig(**study.best_trial.user_attrs["config"])
-    final = replace(best, epochs=cfg.student_epochs) if cfg.student_epochs and cfg.student_epochs != best.epochs else best
+    student_epochs = scaled_epochs(cfg, n, cfg.student_epochs)
+    final = replace(best, epochs=student_epochs) if student_epochs and student_epochs != best.epochs else best
     states = [t.state.name.lower() for t in study.trials]
     search = dict(trials={s: states.count(s) for s in sorted(set(states))}, best_trial=study.best_trial.number,
-                  best_validation_accuracy=study.best_value, best_params=study.best_params, trial_epochs=list(cfg.search_epochs),
+                  best_validation_accuracy=study.best_value, best_params=study.best_params, trial_epochs=list(space.epochs),
                   retrained_epochs=final.epochs if final is not best else None)
     return distil(final, teacher, data_path=ds), search  # saved in the study's cache (a trial's student when not retrained)
 
@@ -268,7 +283,7 @@ def _check_prune_sizes(cfg:StudyConfig, model_dir:str):
 def _prune(cfg:StudyConfig, model_dir:str, teacher:str, ds, out:Path, oos_weight:float) -> Path:
     from compressbook.pruning import StructuredPruningConfig, prune
     _check_prune_sizes(cfg, model_dir)  # a --student checkpoint may be narrower than the teacher
-    pcfg = StructuredPruningConfig(heads=cfg.prune_heads, neurons=cfg.prune_neurons, epochs=cfg.prune_epochs,
+    pcfg = StructuredPruningConfig(heads=cfg.prune_heads, neurons=cfg.prune_neurons, epochs=scaled_epochs(cfg, len(ds["train"]), cfg.prune_epochs),
                                    oos_weight=oos_weight, seed=cfg.seed)
     info = out/"pruned"/"compressbook.json"  # a pruned model of another model (the teacher, before a student existed) is redone
     stale = info.exists() and json.loads(info.read_text()).get("student") != str(model_dir)
@@ -300,18 +315,27 @@ def environment() -> dict:
 
 _REPORT_COLUMNS = {"accuracy": "accuracy [95% CI]", "accuracy_delta": "vs teacher (points) [95% CI]",
                    "in_scope_accuracy": "in-scope acc. [95% CI]", "in_scope_accuracy_delta": "in-scope vs teacher (points)", "oos_recall": "OOS recall [95% CI]",
-                   "oos_recall_delta": "OOS vs teacher (points)", "size_mb": "size (MB)", "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)",
+                   "oos_recall_delta": "OOS vs teacher (points)", "size_mb": "size (MB)", "time_p50_ms": "p50 (ms)", "time_p95_ms": "p95 (ms)", "time_p99_ms": "p99 (ms)",
                    "qps_bs32": "q/s @32", "peak_rss_mb": "peak RSS (MB)"}
 
 def _cell(c:str, r:dict) -> str:
-    "One table cell: a score with its interval, a difference in points with its paired interval, or a number."
-    v = r.get(c)
+    "One table cell: a score with its interval, a difference in points with its paired interval, or a number (latency and throughput from the interleaved comparison where the row has one)."
+    v = r.get(f"cmp_{c}", r.get(c)) if c.startswith("time") else r.get("cmp_qps", r.get(c)) if c == "qps_bs32" else r.get(c)
     if v is None: return ""
     if c.endswith("_delta"):
         lo, hi = r[f"{c}_ci"]
         return f"{100 * v:+.2f} [{100 * lo:+.2f}, {100 * hi:+.2f}]"
     if c in ("accuracy", "in_scope_accuracy", "oos_recall"): return f"{v:.4f}" + (f" [{r[c + '_ci'][0]:.3f}, {r[c + '_ci'][1]:.3f}]" if f"{c}_ci" in r else "")
     return f"{v:.2f}" if c.startswith("time") else f"{v:,.1f}" if isinstance(v, float) else str(v)
+
+def speedup_cell(r:dict, # a results row
+                 base:dict, # the baseline's row
+                ) -> str:
+    "`r`'s speed-up over `base`: from their interleaved comparison, with its 95% interval; else from the one-after-another timings, only when both were measured on one machine."
+    from compressbook.benchmark import machine_label
+    if "speedup" in r and r.get("cmp_date") == base.get("cmp_date"): return f"{r['speedup']:.1f}x [{r['speedup_ci'][0]:.1f}, {r['speedup_ci'][1]:.1f}]"
+    if machine_label(r) != machine_label(base): return "n/a (other machine)"
+    return f"{base['time_p50_ms'] / r['time_p50_ms']:.1f}x"
 
 def validation_score(r:dict) -> float:
     "A row's validation accuracy as the study's checks and choices read it: at the test split's share of `oos` where the data has it."
@@ -338,9 +362,11 @@ def markdown_table(res:dict, # study results, `{model: metrics}` (see `check_res
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in res.items():
         cells = [name, *(_cell(c, r) for c in cols)]
-        if baseline: cells += [f"{res[baseline]['time_p50_ms'] / r['time_p50_ms']:.1f}x", f"{res[baseline]['size_mb'] / r['size_mb']:.1f}x"]
+        if baseline: cells += [speedup_cell(r, res[baseline]), f"{res[baseline]['size_mb'] / r['size_mb']:.1f}x"]
         if check: cells.append(validation_check(r, res.get(baseline), bar))
         lines.append("| " + " | ".join(cells) + " |")
+    from compressbook.benchmark import mixed_machines
+    if note := mixed_machines(res): lines += ["", f"**{note}**"]
     return "\n".join(lines)
 
 def _calibration_section(c:dict|None) -> list[str]:
@@ -396,8 +422,9 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           f"{sum(s['seconds'] for s in steps.values()) / 60:.1f} min of steps, benchmarks included, over {len(state.get('runs', []))} run(s) of the command.", "",
           "## Results", "", "Accuracy and OOS recall on the test split, with 95% bootstrap intervals over its queries; the differences to the teacher "
           "in points, with paired bootstrap intervals (an interval that holds 0 is a difference the test split cannot tell apart from none). "
-          "Latency of one query (p50, p95) and throughput at batch 32 on this machine, measured one model after another; size on disk; "
-          "peak memory of a fresh process serving the model. "
+          "Latency of one query (p50, p95, p99) and throughput at batch 32 on this machine, all models timed together and interleaved "
+          "(`compare_models`: blocks of queries, each model warm in its block, the order alternating), with the speed-up's 95% bootstrap interval over the blocks "
+          "(a rerun on this machine should land inside it); size on disk; peak memory of a fresh process serving the model. "
           + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split (scored at the test split's share of `oos` where the data has it), as the study's choices are made." if baseline else ""),
           "", markdown_table(res, baseline, cfg.get("accuracy_bar", 0.005)), "", "![Accuracy against latency](pareto.png)", "",
           *_serving_section(state.get("serve"), res), *_calibration_section(state.get("calibration")), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
@@ -425,7 +452,8 @@ def serving_winner(res:dict, # study results, `{model: row}`; servable rows have
     acc = lambda r: validation_score(r) if split == "validation" else r["accuracy"]  # the choice is made on validation, never on test
     floor = acc(res[baseline]) - bar if baseline in res else None
     ok = {n: r for n, r in servable.items() if floor is None or acc(r) >= floor - 1e-12}
-    name = min(ok, key=lambda n: ok[n]["time_p50_ms"]) if ok else max(servable, key=lambda n: acc(servable[n]))
+    lat = "cmp_time_p50_ms" if all("cmp_time_p50_ms" in r for r in ok.values()) else "time_p50_ms"  # timed together where they were
+    name = min(ok, key=lambda n: ok[n][lat]) if ok else max(servable, key=lambda n: acc(servable[n]))
     return dict(model=name, within_bar=bool(ok), bar=bar, split=split, accuracy=acc(servable[name]),
                 baseline_accuracy=acc(res[baseline]) if baseline in res else None)
 
@@ -531,6 +559,20 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     if stale: print(f"removed results of models no longer in the study folder: {stale}")
     return r
 
+def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
+    "Time the study's models together (`compare_models`, the first, the teacher, as baseline) and add their speed-ups with intervals to the results, unless these models were compared already."
+    from compressbook.benchmark import compare_models, save_results
+    res = check_results(out/"results.json")
+    models = {n: res[n]["artifact"] for n in pipes}
+    if (state.get("comparison") or {}).get("models") == models: return
+    t0 = time.perf_counter()
+    block = 25 if cfg.preset == "quick" else 50
+    queries = list(ds["test"].shuffle(seed=cfg.seed).select(range(min(4 * block, len(ds["test"]))))["text"])
+    cmp = compare_models(pipes, queries, rounds=4, block=block, seed=cfg.seed)
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    save_results({n: res[n] | c | dict(cmp_date=stamp) for n, c in cmp.items()}, out/"results.json")
+    state["comparison"] = dict(models=models, date=stamp, queries=len(queries), rounds=4, block=block, seconds=round(time.perf_counter() - t0, 1))
+
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
               out:str|Path="compressbook-study", # the study's folder: artifacts, results.json, report
              ) -> Path:
@@ -575,7 +617,8 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
         _save_state(out, state)
     clf = lambda p: pipeline("text-classification", model=str(p), device="cpu")
     prog = StudyProgress(out/"training.jsonl", bars=bars)
-    def bench(name, *args, **kw): prog.note(f"benchmark: {name}"); return _benchmark(name, *args, **kw)
+    pipes = {}  # every model benchmarked in this run, timed together at the end
+    def bench(name, pipe, *args, **kw): prog.note(f"benchmark: {name}"); pipes[name] = pipe; return _benchmark(name, pipe, *args, **kw)
     import optuna  # before `quiet_loggers`: optuna sets its logger's level when first imported
     # one bar per step and the logs to a file: no other bars, no Trainer log dicts, no optuna line per trial
     with _cache_in(out/"cache"), progress(False, callbacks=[prog]), quiet_loggers("optuna", level=logging.WARNING):
@@ -616,6 +659,11 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
                 pruned = _calibrated(cfg, pruned, ds, out/"pruned-calibrated", pruned_pipeline)
                 bench(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
                 done(step, pruned, t0)
+        res = check_results(out/"results.json")
+        if "Teacher" in res and len(pipes.keys() - {"Teacher"}) > 0:  # the speed-ups: all models timed together, interleaved
+            prog.start("compare")
+            teacher_pipe = pipes.get("Teacher") or clf(res["Teacher"]["artifact"])
+            _compare(cfg, out, ds, {"Teacher": teacher_pipe} | {n: p for n, p in pipes.items() if n != "Teacher"}, state)
         prog.close()
     res = check_results(out/"results.json")
     state["calibration"] = {n: c for n, r in res.items() if (c := calibration_record(r["artifact"]) or (r.get("base") and calibration_record(r["base"])))}

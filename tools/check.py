@@ -107,7 +107,7 @@ def check_readme():
 
 def check_site():
     if not shutil.which("chromedriver"):
-        msg = ("chromium-driver is not installed (`tools/install_browser.sh`, run by `make test` and `make site-test`, "
+        msg = ("chromium-driver is not installed (`tools/apt_install.sh`, run by `make test` and `make site-test`, "
                "installs Debian's chromium and chromium-driver)")
         return msg if os.environ.get("CI") == "true" else print(f"skip static site browser test: {msg}")
     with sandbox("site") as out:  # Chromium's and chromedriver's temporary files go to the sandbox's TMPDIR too
