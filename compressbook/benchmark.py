@@ -18,9 +18,9 @@ from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
            'predict_labels', 'bootstrap_intervals', 'model_size', 'latency_stats', 'interleaved_times',
-           'compare_latency', 'queries_per_second', 'speedup_intervals', 'compare_models', 'load_text_classifier',
-           'results_path', 'load_results', 'save_results', 'results_table', 'machine_label', 'machines',
-           'mixed_machines', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
+           'compare_latency', 'queries_per_second', 'speedup_intervals', 'rerun_interval', 'compare_models',
+           'load_text_classifier', 'results_path', 'load_results', 'save_results', 'results_table', 'machine_label',
+           'machines', 'mixed_machines', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -225,15 +225,17 @@ def compute_throughput(self:PerformanceBenchmark) -> dict:
 # %% ../nbs/03_benchmark.ipynb #69d30532
 def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interleaved_times` returns
                       baseline:str, # the model the speed-ups are against
+                      group:int=1, # consecutive blocks resampled together (a round of `compare_models`: blocks of one round share the machine's state)
                       n_resamples:int=2000, # bootstrap resamples
                       level:float=0.95, # confidence level
                       seed:int=0, # resampling seed
                      ) -> dict:
-    "Each model's speed-up over `baseline` (ratio of median latencies) and its bootstrap interval, resampling the same blocks for all: `{name: (speed-up, low, high)}`."
+    "Each model's speed-up over `baseline` (ratio of median latencies) and its bootstrap interval, resampling the same groups of blocks for all: `{name: (speed-up, low, high)}`."
     from scipy.stats import bootstrap
-    n = len(times[baseline])
-    if n < 2 or any(len(v) != n for v in times.values()): raise ValueError(f"Speed-up intervals need 2 or more blocks, the same for every model; got {[len(v) for v in times.values()]}.")
-    p50 = lambda name, idx: np.median(np.concatenate([times[name][i] for i in idx]))
+    n = -(-len(times[baseline]) // group)  # groups
+    if n < 2 or any(len(v) != len(times[baseline]) for v in times.values()):
+        raise ValueError(f"Speed-up intervals need 2 or more groups of blocks, the same for every model; got {[len(v) for v in times.values()]} blocks in groups of {group}.")
+    p50 = lambda name, idx: np.median(np.concatenate([t for i in idx for t in times[name][i * group:(i + 1) * group]]))
     out = {}
     for name in times:
         ratio = lambda idx: p50(baseline, idx) / p50(name, idx)
@@ -242,11 +244,18 @@ def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interl
         out[name] = (float(ratio(range(n))), float(min(ci.low, ratio(range(n)))), float(max(ci.high, ratio(range(n)))))
     return out
 
+def rerun_interval(s:float, # a speed-up
+                   lo:float, # its interval, from `speedup_intervals`
+                   hi:float,
+                  ) -> list[float]:
+    "Where a rerun's speed-up should land: the interval around `s`, widened by sqrt(2) on the log scale (both runs carry their own noise)."
+    return [s * (lo / s) ** 2**0.5, s * (hi / s) ** 2**0.5]
+
 # %% ../nbs/03_benchmark.ipynb #402362b2
 def compare_models(pipelines:dict, # name -> pipeline: one query per call; a list of texts (and `batch_size=` where it takes it) for throughput
                    queries:list[str], # real queries, timed on every model
                    baseline:str|None=None, # the model the speed-ups are against (default: the first)
-                   rounds:int=4, # passes over `queries`, and throughput measurements of each model
+                   rounds:int=8, # passes over `queries` (the units the interval resamples), and throughput measurements of each model
                    block:int=50, # queries per block: each model answers a block, warm, before the next one's turn
                    block_warmup:int=5, # untimed calls at the start of every block
                    batch_size:int=32, # batch size of the throughput measurement (0: none)
@@ -260,8 +269,8 @@ def compare_models(pipelines:dict, # name -> pipeline: one query per call; a lis
     for r in range(rounds if batch_size else 0):  # throughput too, in alternating order
         for n in (list(pipelines) if r % 2 == 0 else list(pipelines)[::-1]): qps[n].append(queries_per_second(pipelines[n], queries, batch_size))
     out = {}
-    for n, (s, lo, hi) in speedup_intervals(ts, baseline, **kwargs).items():
-        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], cmp_blocks=len(ts[n]))
+    for n, (s, lo, hi) in speedup_intervals(ts, baseline, group=len(range(0, len(queries), block)), **kwargs).items():
+        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=rerun_interval(s, lo, hi), cmp_blocks=len(ts[n]))
         if qps[n]: out[n] |= dict(cmp_qps=float(np.median(qps[n])), qps_ratio=float(np.median(np.array(qps[n]) / np.array(qps[baseline]))))
     return out
 

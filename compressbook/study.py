@@ -18,8 +18,8 @@ from transformers import TrainerCallback
 # %% auto #0
 __all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'scaled_epochs', 'study_data', 'oos_share', 'oos_class_weight',
            'teacher_config', 'check_results', 'environment', 'speedup_cell', 'validation_score', 'validation_check',
-           'markdown_table', 'write_report', 'serving_winner', 'StudyProgress', 'training_summary', 'run_study',
-           'study_cli']
+           'markdown_table', 'write_report', 'serving_winner', 'StudyProgress', 'training_summary', 'artifact_pipeline',
+           'run_study', 'study_cli']
 
 # %% ../nbs/09_study.ipynb #f735947e
 STEPS = ("teacher", "distil", "quantize", "onnx", "prune")  # in the order they run
@@ -559,19 +559,32 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     if stale: print(f"removed results of models no longer in the study folder: {stale}")
     return r
 
+def artifact_pipeline(artifact:str|Path):
+    "A pipeline for a study model's folder: ONNX Runtime's for an ONNX folder, the quantized model's for a `quantize` folder, else `transformers` (pruned or not)."
+    from compressbook.pruning import pruned_pipeline
+    artifact = Path(artifact)
+    if (artifact/"model.onnx").is_file():
+        from compressbook.ort import OnnxPipeline
+        return OnnxPipeline(artifact)
+    if (artifact/"quantization.json").is_file():
+        from compressbook.quantization import load_quantized
+        return load_quantized(artifact)
+    return pruned_pipeline(artifact)  # `load_pruned` loads an unpruned model as it is
+
 def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
-    "Time the study's models together (`compare_models`, the first, the teacher, as baseline) and add their speed-ups with intervals to the results, unless these models were compared already."
+    "Time every model of the study together (`compare_models`, the teacher as baseline; `pipes` are the ones already loaded) and add their speed-ups with intervals to the results, unless these models were compared already."
     from compressbook.benchmark import compare_models, save_results
     res = check_results(out/"results.json")
-    models = {n: res[n]["artifact"] for n in pipes}
-    if (state.get("comparison") or {}).get("models") == models: return
-    t0 = time.perf_counter()
     block = 25 if cfg.preset == "quick" else 50
     queries = list(ds["test"].shuffle(seed=cfg.seed).select(range(min(4 * block, len(ds["test"]))))["text"])
-    cmp = compare_models(pipes, queries, rounds=4, block=block, seed=cfg.seed)
+    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=8, block=block)
+    if {k: (state.get("comparison") or {}).get(k) for k in how} == how: return  # these models, compared this way already
+    t0 = time.perf_counter()
+    pipes = {n: pipes.get(n) or artifact_pipeline(r["artifact"]) for n, r in sorted(res.items(), key=lambda x: x[0] != "Teacher")}
+    cmp = compare_models(pipes, queries, rounds=how["rounds"], block=block, seed=cfg.seed)
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     save_results({n: res[n] | c | dict(cmp_date=stamp) for n, c in cmp.items()}, out/"results.json")
-    state["comparison"] = dict(models=models, date=stamp, queries=len(queries), rounds=4, block=block, seconds=round(time.perf_counter() - t0, 1))
+    state["comparison"] = how | dict(date=stamp, seconds=round(time.perf_counter() - t0, 1))
 
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
               out:str|Path="compressbook-study", # the study's folder: artifacts, results.json, report
@@ -659,11 +672,8 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
                 pruned = _calibrated(cfg, pruned, ds, out/"pruned-calibrated", pruned_pipeline)
                 bench(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
                 done(step, pruned, t0)
-        res = check_results(out/"results.json")
-        if "Teacher" in res and len(pipes.keys() - {"Teacher"}) > 0:  # the speed-ups: all models timed together, interleaved
-            prog.start("compare")
-            teacher_pipe = pipes.get("Teacher") or clf(res["Teacher"]["artifact"])
-            _compare(cfg, out, ds, {"Teacher": teacher_pipe} | {n: p for n, p in pipes.items() if n != "Teacher"}, state)
+        if "Teacher" in (res := check_results(out/"results.json")) and len(res) > 1:  # the speed-ups: all models timed together, interleaved
+            prog.start("compare"); _compare(cfg, out, ds, pipes, state)
         prog.close()
     res = check_results(out/"results.json")
     state["calibration"] = {n: c for n, r in res.items() if (c := calibration_record(r["artifact"]) or (r.get("base") and calibration_record(r["base"])))}
