@@ -41,7 +41,7 @@ study-full: install
 ## `NBS=nbs/01_data.ipynb make test` tests only those notebooks (the other checks still run; see tools/check.py).
 test: install
 	$(SHELL) tools/apt_install.sh --check 'command -v chromedriver && command -v chromium' --for "the static site's browser test" chromium chromium-driver
-	$(SHELL) tools/apt_install.sh --check 'ls /usr/lib/postgresql/*/bin/initdb' --for "the distillation search's PostgreSQL test" postgresql
+	$(SHELL) tools/apt_install.sh --check 'ls /usr/lib/postgresql/*/bin/initdb || (command -v initdb && command -v pg_ctl)' --for "the distillation search's PostgreSQL test" postgresql
 	PATH=$(BIN):$$PATH $(PY) tools/check.py $(NBS)
 
 ## Re-execute the chapter notebooks with their slow cells and save the outputs in place;

@@ -264,6 +264,8 @@ def compare_models(pipelines:dict, # name -> pipeline: one query per call; a lis
     "Latency percentiles and throughput of `pipelines`, timed together and interleaved, with each model's speed-up over `baseline` and its interval."
     baseline = baseline or next(iter(pipelines), None)
     if baseline not in pipelines: raise ValueError(f"baseline {baseline!r} is not one of the models: {', '.join(pipelines)}.")
+    if rounds < 2: raise ValueError(f"compare_models needs 2 or more rounds: the interval resamples them; got {rounds}.")
+    block_warmup = min(block_warmup, max(0, min(block, len(queries)) - 1))  # a few queries: fewer untimed calls, not none timed
     ts = interleaved_times(pipelines, queries, rounds=rounds, block=block, block_warmup=block_warmup)
     qps = {n: [] for n in pipelines}
     for r in range(rounds if batch_size else 0):  # throughput too, in alternating order

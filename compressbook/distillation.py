@@ -352,6 +352,7 @@ def run_study(objective, # Optuna objective: trial -> value
               seed:int|None=0, # sampler seed
               pruner=None, # default: median pruner after 2 trials and 1 step
               start:dict|None=None, # parameters of a first trial to run before the sampler's own (a known good point), once
+              heartbeat:int=30, # seconds between a running trial's heartbeats (see `study_storage`)
              ):
     "Create or load the study and run trials until it holds `n_trials` finished ones; return the study."
     import optuna
@@ -362,7 +363,7 @@ def run_study(objective, # Optuna objective: trial -> value
     sampler = optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, n_trials // 3)))
     for attempt in range(5):  # workers starting together race to create the tables and the study: the loser retries
         try:
-            st = study_storage(storage)
+            st = study_storage(storage, heartbeat=heartbeat)
             study = optuna.create_study(study_name=study_name, storage=st, load_if_exists=True, direction=direction,
                                         sampler=sampler, pruner=pruner)
             break
@@ -458,13 +459,12 @@ def search_cli(teacher:str=None, # teacher folder (default: the cached default t
               ):
     "Join (or start) a distillation hyperparameter search and work on it until it holds `n_trials` finished trials."
     from compressbook.models import TeacherConfig, train_teacher
-    st = study_storage(storage, heartbeat=heartbeat)
     if dry_run: objective = search_dry_run
     else:
         tpath = teacher or train_teacher(TeacherConfig(), data_path=data)
         base = DistillConfig(layers=[int(i) for i in layers.split(",")])
         objective = distillation_objective(tpath, base, SearchSpace(epochs=(min_epochs, max_epochs), lr=(min_lr, max_lr)), data)
-    study = run_study(objective, n_trials, study_name, st, seed=None)  # seed=None: each worker samples differently
+    study = run_study(objective, n_trials, study_name, storage, seed=None, heartbeat=heartbeat)  # seed=None: each worker samples differently
     print(f"best validation accuracy {study.best_value:.4f} with {study.best_params}")
 
 # %% ../nbs/04_distillation.ipynb #b8649231
@@ -487,17 +487,20 @@ def local_postgres(port:int|None=None, # loopback port; default a free one
     root = os.geteuid() == 0  # the server refuses to run as root: as root, run it as Debian's `postgres` user
     d = Path(tempfile.mkdtemp(prefix="compressbook-pg-", dir="/tmp" if root else None))  # /tmp: a folder that user can reach
     as_pg = ["runuser", "-u", "postgres", "--"] if root else []
-    if root: shutil.chown(d, "postgres")
-    def run(*cmd): subprocess.run(as_pg + [str(bindir/cmd[0]), *cmd[1:]], check=True, capture_output=True, text=True)
+    def run(*cmd, check=True): return subprocess.run(as_pg + [str(bindir/cmd[0]), *cmd[1:]], check=check, capture_output=True, text=True)
+    stop = lambda: run("pg_ctl", "-D", f"{d}/data", "-m", "immediate", "-w", "stop", check=False)
     try:
-        run("initdb", "-D", f"{d}/data", "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
-        opts = f"-p {port} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off"
-        run("pg_ctl", "-D", f"{d}/data", "-l", f"{d}/server.log", "-o", opts, "-w", "-t", "60", "start")
+        if root: shutil.chown(d, "postgres")
+        try:
+            run("initdb", "-D", f"{d}/data", "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-sync")
+            opts = f"-p {port} -k {d} -c listen_addresses=127.0.0.1 -c fsync=off"
+            run("pg_ctl", "-D", f"{d}/data", "-l", f"{d}/server.log", "-o", opts, "-w", "-t", "60", "start")
+        except subprocess.CalledProcessError as e:
+            stop()  # a start that timed out may have left a server running
+            log = (d/"server.log").read_text()[-1500:] if (d/"server.log").exists() else ""
+            raise RuntimeError(f"PostgreSQL failed: {' '.join(map(str, e.cmd))}\n{e.stderr}\n{log}") from None
         try: yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-        finally: run("pg_ctl", "-D", f"{d}/data", "-m", "fast", "-w", "stop")
-    except subprocess.CalledProcessError as e:
-        log = (d/"server.log").read_text()[-1500:] if (d/"server.log").exists() else ""
-        raise RuntimeError(f"PostgreSQL failed: {' '.join(map(str, e.cmd))}\n{e.stderr}\n{log}") from None
+        finally: stop()  # the caller's own errors pass through unchanged
     finally: shutil.rmtree(d, ignore_errors=True)
 
 # %% ../nbs/04_distillation.ipynb #3deed0ca

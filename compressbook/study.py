@@ -120,7 +120,7 @@ def scaled_epochs(cfg:StudyConfig, # the study's settings
                   epochs, # epochs as the settings give them
                  ):
     "`epochs` for `n_train` training examples: scaled to the optimizer steps they make on `cfg.epochs_at` examples (1 to 15), or as given without `epochs_at`."
-    if cfg.epochs_at is None or epochs is None: return epochs
+    if cfg.epochs_at is None or epochs is None or n_train == cfg.epochs_at: return epochs
     e = min(15, max(1, round(epochs * cfg.epochs_at / n_train)))
     return epochs if e == epochs else e  # unchanged, the value keeps its type: the cached runs' names depend on it
 
@@ -333,7 +333,7 @@ def speedup_cell(r:dict, # a results row
                 ) -> str:
     "`r`'s speed-up over `base`: from their interleaved comparison, with its 95% interval; else from the one-after-another timings, only when both were measured on one machine."
     from compressbook.benchmark import machine_label
-    if "speedup" in r and r.get("cmp_date") == base.get("cmp_date"): return f"{r['speedup']:.1f}x [{r['speedup_ci'][0]:.1f}, {r['speedup_ci'][1]:.1f}]"
+    if "speedup" in r and r.get("cmp_date") == base.get("cmp_date") and base.get("speedup") == 1.0: return f"{r['speedup']:.1f}x [{r['speedup_ci'][0]:.1f}, {r['speedup_ci'][1]:.1f}]"
     if machine_label(r) != machine_label(base): return "n/a (other machine)"
     return f"{base['time_p50_ms'] / r['time_p50_ms']:.1f}x"
 
@@ -530,6 +530,7 @@ def _state(out:Path, cfg:StudyConfig, ds) -> dict:
         if diff: raise ValueError(f"The study folder {out} holds a study with other settings ({'; '.join(f'{k}: {a!r} there, {b!r} now' for k, (a, b) in sorted(diff.items()))}). "
                                   "Use another --out folder, or delete this one to start again.")
     names = ds["train"].features["intent"].names
+    if started and "config" in state and "epochs_at" not in state["config"]: cfg.epochs_at = None  # a folder from before `epochs_at` keeps its epochs
     state |= dict(config=asdict(cfg), environment=environment(), finished=None, data_fingerprint=fp,
                   data=dict(labels=len(names), **{s: len(d) for s, d in ds.items()}, splits=split_note(ds)))
     return state
@@ -578,7 +579,8 @@ def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
     block = 25 if cfg.preset == "quick" else 50
     queries = list(ds["test"].shuffle(seed=cfg.seed).select(range(min(4 * block, len(ds["test"]))))["text"])
     how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=8, block=block)
-    if {k: (state.get("comparison") or {}).get(k) for k in how} == how: return  # these models, compared this way already
+    done = state.get("comparison") or {}
+    if {k: done.get(k) for k in how} == how and all(r.get("cmp_date") == done.get("date") for r in res.values()): return  # compared this way already
     t0 = time.perf_counter()
     pipes = {n: pipes.get(n) or artifact_pipeline(r["artifact"]) for n, r in sorted(res.items(), key=lambda x: x[0] != "Teacher")}
     cmp = compare_models(pipes, queries, rounds=how["rounds"], block=block, seed=cfg.seed)
