@@ -239,9 +239,10 @@ def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interl
     out = {}
     for name in times:
         ratio = lambda idx: p50(baseline, idx) / p50(name, idx)
+        s = float(ratio(range(n)))
         ci = bootstrap((np.arange(n),), ratio, vectorized=False, n_resamples=n_resamples, confidence_level=level,
                        method="percentile", rng=np.random.default_rng(seed)).confidence_interval
-        out[name] = (float(ratio(range(n))), float(min(ci.low, ratio(range(n)))), float(max(ci.high, ratio(range(n)))))
+        out[name] = (s, float(min(ci.low, s)), float(max(ci.high, s)))
     return out
 
 def rerun_interval(s:float, # a speed-up

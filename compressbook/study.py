@@ -423,8 +423,8 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           "## Results", "", "Accuracy and OOS recall on the test split, with 95% bootstrap intervals over its queries; the differences to the teacher "
           "in points, with paired bootstrap intervals (an interval that holds 0 is a difference the test split cannot tell apart from none). "
           "Latency of one query (p50, p95, p99) and throughput at batch 32 on this machine, all models timed together and interleaved "
-          "(`compare_models`: blocks of queries, each model warm in its block, the order alternating), with the speed-up's 95% bootstrap interval over the blocks "
-          "(a rerun on this machine should land inside it); size on disk; peak memory of a fresh process serving the model. "
+          "(`compare_models`: blocks of queries, each model warm in its block, the order alternating), with the speed-up's 95% bootstrap interval over the comparison's rounds; "
+          "size on disk; peak memory of a fresh process serving the model. "
           + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split (scored at the test split's share of `oos` where the data has it), as the study's choices are made." if baseline else ""),
           "", markdown_table(res, baseline, cfg.get("accuracy_bar", 0.005)), "", "![Accuracy against latency](pareto.png)", "",
           *_serving_section(state.get("serve"), res), *_calibration_section(state.get("calibration")), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
