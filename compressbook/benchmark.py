@@ -18,9 +18,10 @@ from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
            'predict_labels', 'bootstrap_intervals', 'model_size', 'latency_stats', 'interleaved_times',
-           'compare_latency', 'queries_per_second', 'speedup_intervals', 'rerun_interval', 'compare_models',
-           'load_text_classifier', 'results_path', 'load_results', 'save_results', 'results_table', 'machine_label',
-           'machines', 'mixed_machines', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
+           'compare_latency', 'queries_per_second', 'speedup_intervals', 'rerun_interval', 'run_interval',
+           'compare_child', 'compare_models', 'load_text_classifier', 'results_path', 'load_results', 'save_results',
+           'results_table', 'machine_label', 'machines', 'mixed_machines', 'pareto_frontier', 'plot_metrics',
+           'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -223,26 +224,31 @@ def compute_throughput(self:PerformanceBenchmark) -> dict:
     return {f"qps_bs{bs}": queries_per_second(self.pipeline, texts, bs) for bs in self.batch_sizes}
 
 # %% ../nbs/03_benchmark.ipynb #69d30532
-def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interleaved_times` returns
+def _p50_ratio(times:dict, baseline:str, name:str, blocks) -> float:
+    "The baseline's median latency over `name`'s, over `blocks` (indices) of both."
+    return float(np.median(np.concatenate([times[baseline][i] for i in blocks])) / np.median(np.concatenate([times[name][i] for i in blocks])))
+
+def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interleaved_times` returns (the runs' blocks one after another)
                       baseline:str, # the model the speed-ups are against
                       group:int=1, # consecutive blocks resampled together (a round of `compare_models`: blocks of one round share the machine's state)
-                      n_resamples:int=2000, # bootstrap resamples
+                      runs:int=1, # separate runs (processes) the blocks come from, as many blocks each: 2 or more give the interval from the runs' spread (`run_interval`)
+                      n_resamples:int=2000, # bootstrap resamples (one run)
                       level:float=0.95, # confidence level
                       seed:int=0, # resampling seed
                      ) -> dict:
-    "Each model's speed-up over `baseline` (ratio of median latencies) and its bootstrap interval, resampling the same groups of blocks for all: `{name: (speed-up, low, high)}`."
+    "Each model's speed-up over `baseline` (ratio of median latencies) and its interval: `{name: (speed-up, low, high)}`."
     from scipy.stats import bootstrap
-    n = -(-len(times[baseline]) // group)  # groups
-    if n < 2 or any(len(v) != len(times[baseline]) for v in times.values()):
-        raise ValueError(f"Speed-up intervals need 2 or more groups of blocks, the same for every model; got {[len(v) for v in times.values()]} blocks in groups of {group}.")
-    p50 = lambda name, idx: np.median(np.concatenate([t for i in idx for t in times[name][i * group:(i + 1) * group]]))
+    nb = len(times[baseline]); n = -(-nb // group) if runs == 1 else runs
+    if n < 2 or nb % runs or any(len(v) != nb for v in times.values()):
+        raise ValueError(f"Speed-up intervals need 2 or more runs or groups of blocks, the same for every model; got {[len(v) for v in times.values()]} blocks in {runs} run(s), groups of {group}.")
     out = {}
     for name in times:
-        ratio = lambda idx: p50(baseline, idx) / p50(name, idx)
-        s = float(ratio(range(n)))
-        ci = bootstrap((np.arange(n),), ratio, vectorized=False, n_resamples=n_resamples, confidence_level=level,
-                       method="percentile", rng=np.random.default_rng(seed)).confidence_interval
-        out[name] = (s, float(min(ci.low, s)), float(max(ci.high, s)))
+        s = _p50_ratio(times, baseline, name, range(nb))
+        if runs > 1: lo, hi = run_interval([_p50_ratio(times, baseline, name, range(r * nb // runs, (r + 1) * nb // runs)) for r in range(runs)], level)
+        else:  # one run: a paired bootstrap over its groups of blocks (the same groups for every model)
+            ratio = lambda idx: _p50_ratio(times, baseline, name, [b for i in idx for b in range(i * group, min((i + 1) * group, nb))])
+            lo, hi = bootstrap((np.arange(n),), ratio, vectorized=False, n_resamples=n_resamples, confidence_level=level, method="percentile", rng=np.random.default_rng(seed)).confidence_interval
+        out[name] = (s, float(min(lo, s)), float(max(hi, s)))
     return out
 
 def rerun_interval(s:float, # a speed-up
@@ -252,28 +258,69 @@ def rerun_interval(s:float, # a speed-up
     "Where a rerun's speed-up should land: the interval around `s`, widened by sqrt(2) on the log scale (both runs carry their own noise)."
     return [s * (lo / s) ** 2**0.5, s * (hi / s) ** 2**0.5]
 
+# %% ../nbs/03_benchmark.ipynb #abe32e95
+def run_interval(ratios, # one speed-up per separate run (2 or more)
+                 level:float=0.95, # confidence level
+                ) -> tuple[float, float]:
+    "Interval of a speed-up from the speed-ups of separate runs: Student's t on the log scale."
+    # a bootstrap over 3 or 4 runs has too few distinct resamples and comes out too narrow; t is exact for normal log-ratios, and wide with few runs, as it should be
+    from scipy.stats import t
+    z = np.log(np.asarray(ratios, dtype=float))
+    if len(z) < 2: raise ValueError(f"run_interval needs the speed-ups of 2 or more runs, got {len(z)}.")
+    half = t.ppf((1 + level) / 2, len(z) - 1) * z.std(ddof=1) / len(z)**0.5
+    return float(np.exp(z.mean() - half)), float(np.exp(z.mean() + half))
+
 # %% ../nbs/03_benchmark.ipynb #402362b2
-def compare_models(pipelines:dict, # name -> pipeline: one query per call; a list of texts (and `batch_size=` where it takes it) for throughput
+def _time_models(pipelines:dict, queries:list[str], rounds:int, block:int, block_warmup:int, batch_size:int) -> tuple[dict, dict]:
+    "Latency blocks (`interleaved_times`) and throughput rounds of `pipelines`, interleaved, in this process."
+    ts = interleaved_times(pipelines, queries, rounds=rounds, block=block, block_warmup=block_warmup)
+    qps, names = {n: [] for n in pipelines}, list(pipelines)
+    for r in range(rounds if batch_size else 0):  # throughput too, in alternating order
+        for n in (names if r % 2 == 0 else names[::-1]): qps[n].append(queries_per_second(pipelines[n], queries, batch_size))
+    return ts, qps
+
+# %% ../nbs/03_benchmark.ipynb #133458c9
+def compare_child():
+    "Run in a fresh process: load the models the JSON on stdin names, time them with `_time_models`, print the times as JSON."
+    from compressbook.core import load_object
+    spec = json.loads(sys.stdin.read()); loader = load_object(spec.pop("loader"))
+    ts, qps = _time_models({n: loader(p) for n, p in spec.pop("models").items()}, **spec)
+    print(json.dumps({"times": {n: [a.tolist() for a in v] for n, v in ts.items()}, "qps": qps}))
+
+def _time_in_processes(models:dict, loader:str, processes:int, **kwargs) -> tuple[dict, dict]:
+    "`_time_models` in `processes` fresh processes, one after another, each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order."
+    from tqdm.auto import tqdm
+    ts, qps = {n: [] for n in models}, {n: [] for n in models}
+    spec = json.dumps(dict(loader=loader, models={n: str(p) for n, p in models.items()}, **kwargs))
+    for i in tqdm(range(processes), desc="timing processes", leave=False, disable=not progress_bars()):
+        r = subprocess.run([sys.executable, "-c", "from compressbook.benchmark import compare_child; compare_child()"], input=spec, capture_output=True, text=True)
+        if r.returncode: raise RuntimeError(f"Timing process {i + 1} of {processes} failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
+        got = json.loads(r.stdout.strip().splitlines()[-1])
+        for n in models: ts[n] += [np.array(a) for a in got["times"][n]]; qps[n] += got["qps"][n]
+    return ts, qps
+
+# %% ../nbs/03_benchmark.ipynb #298d1fa9
+def compare_models(models:dict, # name -> pipeline (one query per call; a list of texts, and `batch_size=` where it takes it, for throughput); with `processes`: name -> saved model
                    queries:list[str], # real queries, timed on every model
                    baseline:str|None=None, # the model the speed-ups are against (default: the first)
-                   rounds:int=8, # passes over `queries` (the units the interval resamples), and throughput measurements of each model
+                   rounds:int=8, # passes over `queries` in each process, and throughput measurements of each model
                    block:int=50, # queries per block: each model answers a block, warm, before the next one's turn
                    block_warmup:int=5, # untimed calls at the start of every block
                    batch_size:int=32, # batch size of the throughput measurement (0: none)
+                   processes:int=0, # 0: time the pipelines here (interval over rounds); 2 or more: load `models` in that many fresh processes, one after another (interval over their runs)
+                   loader:str="compressbook.benchmark:load_text_classifier", # with `processes`: `"module:function"` that loads a saved model from its path
                    **kwargs, # `speedup_intervals`' `n_resamples`, `level`, `seed`
                   ) -> dict:
-    "Latency percentiles and throughput of `pipelines`, timed together and interleaved, with each model's speed-up over `baseline` and its interval."
-    baseline = baseline or next(iter(pipelines), None)
-    if baseline not in pipelines: raise ValueError(f"baseline {baseline!r} is not one of the models: {', '.join(pipelines)}.")
-    if rounds < 2: raise ValueError(f"compare_models needs 2 or more rounds: the interval resamples them; got {rounds}.")
-    block_warmup = min(block_warmup, max(0, min(block, len(queries)) - 1))  # a few queries: fewer untimed calls, not none timed
-    ts = interleaved_times(pipelines, queries, rounds=rounds, block=block, block_warmup=block_warmup)
-    qps = {n: [] for n in pipelines}
-    for r in range(rounds if batch_size else 0):  # throughput too, in alternating order
-        for n in (list(pipelines) if r % 2 == 0 else list(pipelines)[::-1]): qps[n].append(queries_per_second(pipelines[n], queries, batch_size))
+    "Latency percentiles and throughput of `models`, timed together and interleaved, with each model's speed-up over `baseline` and its interval."
+    baseline = baseline or next(iter(models), None)
+    if baseline not in models: raise ValueError(f"baseline {baseline!r} is not one of the models: {', '.join(models)}.")
+    if processes < 0 or processes == 1: raise ValueError(f"processes must be 0 (time here) or 2 or more (the interval comes from their spread), got {processes}.")
+    if rounds < (1 if processes else 2): raise ValueError(f"compare_models needs 2 or more rounds in one process (the interval resamples them), 1 or more with processes; got {rounds}.")
+    kw = dict(queries=queries, rounds=rounds, block=block, block_warmup=min(block_warmup, max(0, min(block, len(queries)) - 1)), batch_size=batch_size)  # a few queries: fewer untimed calls, not none timed
+    ts, qps = _time_in_processes(models, loader, processes, **kw) if processes else _time_models(models, **kw)
     out = {}
-    for n, (s, lo, hi) in speedup_intervals(ts, baseline, group=len(range(0, len(queries), block)), **kwargs).items():
-        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=rerun_interval(s, lo, hi), cmp_blocks=len(ts[n]))
+    for n, (s, lo, hi) in speedup_intervals(ts, baseline, group=len(range(0, len(queries), block)), runs=max(processes, 1), **kwargs).items():
+        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=rerun_interval(s, lo, hi), cmp_blocks=len(ts[n]), cmp_processes=processes)
         if qps[n]: out[n] |= dict(cmp_qps=float(np.median(qps[n])), qps_ratio=float(np.median(np.array(qps[n]) / np.array(qps[baseline]))))
     return out
 

@@ -55,6 +55,8 @@ class StudyConfig:
     prune_epochs:float = 3 # recovery epochs after structured pruning
     epochs_at:int|None = None # training examples the student and pruning epochs are meant for: other data get as many optimizer steps (1 to 15 epochs); None: as given
     n_runs:int = 100 # timed runs of the latency query per model
+    compare_processes:int = 5 # fresh processes, one after another, that time all the models together at the end (`compare_models`); 0: the study's own process
+    compare_rounds:int = 4 # passes over the comparison's queries in each of those processes
     accuracy_bar:float = 0.005 # a compressed model more than this under the teacher's validation accuracy is marked short in the report
     serve_bar:float = 0.01 # the served model (`STUDY/serve`) may be this far under the teacher's accuracy (0.01: one point)
     seed:int = 42 # data order, label choice, search sampler
@@ -84,6 +86,8 @@ class StudyConfig:
         if self.student_epochs is not None and self.student_epochs <= 0: raise ValueError(f"student_epochs must be None or > 0, got {self.student_epochs}.")
         if not 0 <= self.accuracy_bar < 1: raise ValueError(f"accuracy_bar is an accuracy drop in [0, 1), e.g. 0.005 for half a point; got {self.accuracy_bar}.")
         if self.n_runs < 1: raise ValueError(f"n_runs must be >= 1, got {self.n_runs}.")
+        if self.compare_processes < 0 or self.compare_processes == 1 or self.compare_rounds < (1 if self.compare_processes else 2):
+            raise ValueError(f"compare_processes must be 0 (with 2 or more compare_rounds) or 2 or more (with 1 or more), got {self.compare_processes} and {self.compare_rounds}.")
         if not 0 <= self.serve_bar < 1: raise ValueError(f"serve_bar is an accuracy drop in [0, 1), e.g. 0.01 for one point; got {self.serve_bar}.")
         if self.prune_heads < 1 or self.prune_neurons < 1: raise ValueError("prune_heads and prune_neurons must be >= 1.")
         if self.epochs_at is not None and self.epochs_at < 1: raise ValueError(f"epochs_at is a number of training examples (or None), got {self.epochs_at}.")
@@ -93,12 +97,13 @@ class StudyConfig:
         "The settings that decide the study's artifacts (all but the steps and the benchmark's run count)."
         return _artifact_settings(asdict(self))
 
-def _artifact_settings(config:dict) -> dict: return {k: v for k, v in config.items() if k not in ("steps", "n_runs", "preset", "serve_bar", "accuracy_bar")}
+def _artifact_settings(config:dict) -> dict: return {k: v for k, v in config.items() if k not in ("steps", "n_runs", "preset", "serve_bar", "accuracy_bar", "compare_processes", "compare_rounds")}
 
 PRESETS = {
     # a few labels: the recipe's learning rate, a little higher, and its epochs
     "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=6, search_epochs=(2, 2),
-                  search_lr=(2e-4, 1e-3), student_epochs=5, distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50),
+                  search_lr=(2e-4, 1e-3), student_epochs=5, distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50,
+                  compare_processes=3, compare_rounds=2),
     # the distillation chapter's search (6 trials: its best settings first, 1 at random, 4 guided by TPE) in 3-epoch trials
     # (from 2-epoch trials the search took alpha 0.02, soft targets almost alone, and its retrained student fell a point short on validation)
     # the best is retrained for 6 epochs; on data of another size than CLINC150 plus's 15,250 training queries, the students and the pruned
@@ -566,20 +571,21 @@ def artifact_pipeline(artifact:str|Path):
     return pruned_pipeline(artifact)  # `load_pruned` loads an unpruned model as it is
 
 def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
-    "Time every model of the study together (`compare_models`, the teacher as baseline; `pipes` are the ones already loaded) and add their speed-ups with intervals to the results, unless these models were compared already."
-    from compressbook.benchmark import compare_models, save_results
+    "Time every model of the study together (`compare_models`, the teacher as baseline, in `cfg.compare_processes` fresh processes; else here, `pipes` being the ones already loaded) and add their speed-ups with intervals to the results, unless these models were compared already."
+    from compressbook.benchmark import compare_models, save_results, cpu_info, machine_label
     res = check_results(out/"results.json")
     block = 25 if cfg.preset == "quick" else 50
     queries = list(ds["test"].shuffle(seed=cfg.seed).select(range(min(4 * block, len(ds["test"]))))["text"])
-    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=8, block=block)
+    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes)
     done = state.get("comparison") or {}
     if {k: done.get(k) for k in how} == how and all(r.get("cmp_date") == done.get("date") for r in res.values()): return  # compared this way already
     t0 = time.perf_counter()
-    pipes = {n: pipes.get(n) or artifact_pipeline(r["artifact"]) for n, r in sorted(res.items(), key=lambda x: x[0] != "Teacher")}
-    cmp = compare_models(pipes, queries, rounds=how["rounds"], block=block, seed=cfg.seed)
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    save_results({n: res[n] | c | dict(cmp_date=stamp) for n, c in cmp.items()}, out/"results.json")
-    state["comparison"] = how | dict(date=stamp, seconds=round(time.perf_counter() - t0, 1))
+    order = sorted(res, key=lambda n: n != "Teacher")
+    models = {n: res[n]["artifact"] for n in order} if cfg.compare_processes else {n: pipes.get(n) or artifact_pipeline(res[n]["artifact"]) for n in order}
+    cmp = compare_models(models, queries, baseline="Teacher", rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, loader="compressbook.study:artifact_pipeline", seed=cfg.seed)
+    stamp, machine = datetime.now(timezone.utc).isoformat(timespec="seconds"), machine_label({f"env_{k}": v for k, v in cpu_info().items()})
+    save_results({n: res[n] | c | dict(cmp_date=stamp, cmp_machine=machine) for n, c in cmp.items()}, out/"results.json")
+    state["comparison"] = how | dict(date=stamp, machine=machine, seconds=round(time.perf_counter() - t0, 1))
 
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
               out:str|Path="compressbook-study", # the study's folder: artifacts, results.json, report
