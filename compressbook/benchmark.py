@@ -287,12 +287,13 @@ def compare_child():
     ts, qps = _time_models({n: loader(p) for n, p in spec.pop("models").items()}, **spec)
     print(json.dumps({"times": {n: [a.tolist() for a in v] for n, v in ts.items()}, "qps": qps}))
 
-def _time_in_processes(models:dict, loader:str, processes:int, **kwargs) -> tuple[dict, dict]:
-    "`_time_models` in `processes` fresh processes, one after another, each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order."
+def _time_in_processes(models:dict, loader:str, processes:int, pause:float=0, **kwargs) -> tuple[dict, dict]:
+    "`_time_models` in `processes` fresh processes, one after another (`pause` seconds apart), each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order."
     from tqdm.auto import tqdm
     ts, qps = {n: [] for n in models}, {n: [] for n in models}
     spec = json.dumps(dict(loader=loader, models={n: str(p) for n, p in models.items()}, **kwargs))
     for i in tqdm(range(processes), desc="timing processes", leave=False, disable=not progress_bars()):
+        if i: time.sleep(pause)
         r = subprocess.run([sys.executable, "-c", "from compressbook.benchmark import compare_child; compare_child()"], input=spec, capture_output=True, text=True)
         if r.returncode: raise RuntimeError(f"Timing process {i + 1} of {processes} failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         got = json.loads(r.stdout.strip().splitlines()[-1])
@@ -309,6 +310,7 @@ def compare_models(models:dict, # name -> pipeline (one query per call; a list o
                    batch_size:int=32, # batch size of the throughput measurement (0: none)
                    processes:int=0, # 0: time the pipelines here (interval over rounds); 2 or more: load `models` in that many fresh processes, one after another (interval over their runs)
                    loader:str="compressbook.benchmark:load_text_classifier", # with `processes`: `"module:function"` that loads a saved model from its path
+                   pause:float=0, # with `processes`: seconds between them (runs spread over minutes meet the machine's slower changes of speed)
                    **kwargs, # `speedup_intervals`' `n_resamples`, `level`, `seed`
                   ) -> dict:
     "Latency percentiles and throughput of `models`, timed together and interleaved, with each model's speed-up over `baseline` and its interval."
@@ -317,7 +319,7 @@ def compare_models(models:dict, # name -> pipeline (one query per call; a list o
     if processes < 0 or processes == 1: raise ValueError(f"processes must be 0 (time here) or 2 or more (the interval comes from their spread), got {processes}.")
     if rounds < (1 if processes else 2): raise ValueError(f"compare_models needs 2 or more rounds in one process (the interval resamples them), 1 or more with processes; got {rounds}.")
     kw = dict(queries=queries, rounds=rounds, block=block, block_warmup=min(block_warmup, max(0, min(block, len(queries)) - 1)), batch_size=batch_size)  # a few queries: fewer untimed calls, not none timed
-    ts, qps = _time_in_processes(models, loader, processes, **kw) if processes else _time_models(models, **kw)
+    ts, qps = _time_in_processes(models, loader, processes, pause, **kw) if processes else _time_models(models, **kw)
     out = {}
     for n, (s, lo, hi) in speedup_intervals(ts, baseline, group=len(range(0, len(queries), block)), runs=max(processes, 1), **kwargs).items():
         out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=rerun_interval(s, lo, hi), cmp_blocks=len(ts[n]), cmp_processes=processes)

@@ -55,8 +55,9 @@ class StudyConfig:
     prune_epochs:float = 3 # recovery epochs after structured pruning
     epochs_at:int|None = None # training examples the student and pruning epochs are meant for: other data get as many optimizer steps (1 to 15 epochs); None: as given
     n_runs:int = 100 # timed runs of the latency query per model
-    compare_processes:int = 5 # fresh processes, one after another, that time all the models together at the end (`compare_models`); 0: the study's own process
-    compare_rounds:int = 4 # passes over the comparison's queries in each of those processes
+    compare_processes:int = 8 # fresh processes, one after another, that time all the models together at the end (`compare_models`); 0: the study's own process
+    compare_rounds:int = 2 # passes over the comparison's queries in each of those processes
+    compare_pause:float = 30 # seconds between those processes: spread over minutes, they meet the machine's slower changes of speed
     accuracy_bar:float = 0.005 # a compressed model more than this under the teacher's validation accuracy is marked short in the report
     serve_bar:float = 0.01 # the served model (`STUDY/serve`) may be this far under the teacher's accuracy (0.01: one point)
     seed:int = 42 # data order, label choice, search sampler
@@ -88,6 +89,7 @@ class StudyConfig:
         if self.n_runs < 1: raise ValueError(f"n_runs must be >= 1, got {self.n_runs}.")
         if self.compare_processes < 0 or self.compare_processes == 1 or self.compare_rounds < (1 if self.compare_processes else 2):
             raise ValueError(f"compare_processes must be 0 (with 2 or more compare_rounds) or 2 or more (with 1 or more), got {self.compare_processes} and {self.compare_rounds}.")
+        if self.compare_pause < 0: raise ValueError(f"compare_pause is seconds between the comparison's processes (>= 0), got {self.compare_pause}.")
         if not 0 <= self.serve_bar < 1: raise ValueError(f"serve_bar is an accuracy drop in [0, 1), e.g. 0.01 for one point; got {self.serve_bar}.")
         if self.prune_heads < 1 or self.prune_neurons < 1: raise ValueError("prune_heads and prune_neurons must be >= 1.")
         if self.epochs_at is not None and self.epochs_at < 1: raise ValueError(f"epochs_at is a number of training examples (or None), got {self.epochs_at}.")
@@ -97,13 +99,13 @@ class StudyConfig:
         "The settings that decide the study's artifacts (all but the steps and the benchmark's run count)."
         return _artifact_settings(asdict(self))
 
-def _artifact_settings(config:dict) -> dict: return {k: v for k, v in config.items() if k not in ("steps", "n_runs", "preset", "serve_bar", "accuracy_bar", "compare_processes", "compare_rounds")}
+def _artifact_settings(config:dict) -> dict: return {k: v for k, v in config.items() if k not in ("steps", "n_runs", "preset", "serve_bar", "accuracy_bar", "compare_processes", "compare_rounds", "compare_pause")}
 
 PRESETS = {
     # a few labels: the recipe's learning rate, a little higher, and its epochs
     "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=6, search_epochs=(2, 2),
                   search_lr=(2e-4, 1e-3), student_epochs=5, distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50,
-                  compare_processes=3, compare_rounds=2),
+                  compare_processes=3, compare_rounds=2, compare_pause=0),
     # the distillation chapter's search (6 trials: its best settings first, 1 at random, 4 guided by TPE) in 3-epoch trials
     # (from 2-epoch trials the search took alpha 0.02, soft targets almost alone, and its retrained student fell a point short on validation)
     # the best is retrained for 6 epochs; on data of another size than CLINC150 plus's 15,250 training queries, the students and the pruned
@@ -404,8 +406,14 @@ def _serving_section(w:dict|None, res:dict) -> list[str]:
     verdict = (f"the fastest model that can be served without torch within {w['bar'] * 100:g} point(s) of the teacher's accuracy on the {w.get('split', 'test')} split" if w["within_bar"] else
                f"**no servable model is within {w['bar'] * 100:g} point(s) of the teacher's accuracy**: this is the most accurate of them, "
                f"{(w['baseline_accuracy'] - w['accuracy']) * 100:.2f} points under the teacher on the {w.get('split', 'test')} split")
-    return ["## Serving", "", f"`serve/` holds **{w['model']}** (accuracy {r['accuracy']:.4f}, p50 {r['time_p50_ms']:.2f} ms, {r['size_mb']:.1f} MB), {verdict}. "
+    return ["## Serving", "", f"`serve/` holds **{w['model']}** (accuracy {r['accuracy']:.4f}, p50 {r.get('cmp_time_p50_ms', r['time_p50_ms']):.2f} ms, {r['size_mb']:.1f} MB), {verdict}. "
             "Serve it, wherever the folder is moved, with `compressbook serve serve/` (see the serving chapter).", ""]
+
+def _interval_note(cmp:dict|None) -> str:
+    "How the report's speed-up intervals were made, in words."
+    if cmp and cmp.get("processes"): return (f"from the spread of {cmp['processes']} runs in fresh processes, one after another" + (f" and {cmp['pause']:g} s apart" if cmp.get("pause") else "")
+                                                  + f", {cmp['rounds']} rounds each (Student's t on the log scale)")
+    return "from a bootstrap over the comparison's rounds, in one process"
 
 def write_report(out:str|Path, # the study folder (with `results.json` and `study.json`)
                 ) -> Path:
@@ -428,7 +436,7 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           "## Results", "", "Accuracy and OOS recall on the test split, with 95% bootstrap intervals over its queries; the differences to the teacher "
           "in points, with paired bootstrap intervals (an interval that holds 0 is a difference the test split cannot tell apart from none). "
           "Latency of one query (p50, p95, p99) and throughput at batch 32 on this machine, all models timed together and interleaved "
-          "(`compare_models`: blocks of queries, each model warm in its block, the order alternating), with the speed-up's 95% bootstrap interval over the comparison's rounds; "
+          "(`compare_models`: blocks of queries, each model warm in its block, the order alternating), with the speed-up's 95% interval " + _interval_note(state.get("comparison")) + "; "
           "size on disk; peak memory of a fresh process serving the model. "
           + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split (scored at the test split's share of `oos` where the data has it), as the study's choices are made." if baseline else ""),
           "", markdown_table(res, baseline, cfg.get("accuracy_bar", 0.005)), "", "![Accuracy against latency](pareto.png)", "",
@@ -576,13 +584,13 @@ def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
     res = check_results(out/"results.json")
     block = 25 if cfg.preset == "quick" else 50
     queries = list(ds["test"].shuffle(seed=cfg.seed).select(range(min(4 * block, len(ds["test"]))))["text"])
-    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes)
+    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause)
     done = state.get("comparison") or {}
     if {k: done.get(k) for k in how} == how and all(r.get("cmp_date") == done.get("date") for r in res.values()): return  # compared this way already
     t0 = time.perf_counter()
     order = sorted(res, key=lambda n: n != "Teacher")
     models = {n: res[n]["artifact"] for n in order} if cfg.compare_processes else {n: pipes.get(n) or artifact_pipeline(res[n]["artifact"]) for n in order}
-    cmp = compare_models(models, queries, baseline="Teacher", rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, loader="compressbook.study:artifact_pipeline", seed=cfg.seed)
+    cmp = compare_models(models, queries, baseline="Teacher", rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause, loader="compressbook.study:artifact_pipeline", seed=cfg.seed)
     stamp, machine = datetime.now(timezone.utc).isoformat(timespec="seconds"), machine_label({f"env_{k}": v for k, v in cpu_info().items()})
     save_results({n: res[n] | c | dict(cmp_date=stamp, cmp_machine=machine) for n, c in cmp.items()}, out/"results.json")
     state["comparison"] = how | dict(date=stamp, machine=machine, seconds=round(time.perf_counter() - t0, 1))
