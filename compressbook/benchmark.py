@@ -236,7 +236,7 @@ def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interl
                       level:float=0.95, # confidence level
                       seed:int=0, # resampling seed
                      ) -> dict:
-    "Each model's speed-up over `baseline` (ratio of median latencies) and its interval: `{name: (speed-up, low, high)}`."
+    "Each model's speed-up over `baseline` (ratio of median latencies; over several runs, the geometric mean of theirs) and its interval: `{name: (speed-up, low, high)}`."
     from scipy.stats import bootstrap
     nb = len(times[baseline]); n = -(-nb // group) if runs == 1 else runs
     if n < 2 or nb % runs or any(len(v) != nb for v in times.values()):
@@ -244,7 +244,9 @@ def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interl
     out = {}
     for name in times:
         s = _p50_ratio(times, baseline, name, range(nb))
-        if runs > 1: lo, hi = run_interval([_p50_ratio(times, baseline, name, range(r * nb // runs, (r + 1) * nb // runs)) for r in range(runs)], level)
+        if runs > 1:  # each run's own ratio: runs that met the machine at other speeds are not mixed into one median
+            per_run = [_p50_ratio(times, baseline, name, range(r * nb // runs, (r + 1) * nb // runs)) for r in range(runs)]
+            s, (lo, hi) = float(np.exp(np.log(per_run).mean())), run_interval(per_run, level)
         else:  # one run: a paired bootstrap over its groups of blocks (the same groups for every model)
             ratio = lambda idx: _p50_ratio(times, baseline, name, [b for i in idx for b in range(i * group, min((i + 1) * group, nb))])
             lo, hi = bootstrap((np.arange(n),), ratio, vectorized=False, n_resamples=n_resamples, confidence_level=level, method="percentile", rng=np.random.default_rng(seed)).confidence_interval
@@ -281,22 +283,27 @@ def _time_models(pipelines:dict, queries:list[str], rounds:int, block:int, block
 
 # %% ../nbs/03_benchmark.ipynb #133458c9
 def compare_child():
-    "Run in a fresh process: load the models the JSON on stdin names, time them with `_time_models`, print the times as JSON."
+    "Run in a fresh process: load the models the JSON on stdin names, time them with `_time_models`, write the times as JSON to stdout."
     from compressbook.core import load_object
+    out = os.fdopen(os.dup(1), "w"); os.dup2(2, 1)  # whatever the models print goes to stderr; stdout carries the result alone
     spec = json.loads(sys.stdin.read()); loader = load_object(spec.pop("loader"))
     ts, qps = _time_models({n: loader(p) for n, p in spec.pop("models").items()}, **spec)
-    print(json.dumps({"times": {n: [a.tolist() for a in v] for n, v in ts.items()}, "qps": qps}))
+    out.write(json.dumps({"times": {n: [a.tolist() for a in v] for n, v in ts.items()}, "qps": qps})); out.close()
 
 def _time_in_processes(models:dict, loader:str, processes:int, pause:float=0, **kwargs) -> tuple[dict, dict]:
     "`_time_models` in `processes` fresh processes, one after another (`pause` seconds apart), each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order."
     from tqdm.auto import tqdm
     ts, qps = {n: [] for n in models}, {n: [] for n in models}
     spec = json.dumps(dict(loader=loader, models={n: str(p) for n, p in models.items()}, **kwargs))
+    limit = 300 + 0.5 * len(kwargs["queries"]) * kwargs["rounds"] * len(models)  # generous (0.5 s a query): a child that hangs fails instead of holding the caller forever
+    cmd, env = [sys.executable, "-c", "from compressbook.benchmark import compare_child; compare_child()"], os.environ | {"TQDM_DISABLE": "1"}  # no bars: nobody sees the child's
     for i in tqdm(range(processes), desc="timing processes", leave=False, disable=not progress_bars()):
         if i: time.sleep(pause)
-        r = subprocess.run([sys.executable, "-c", "from compressbook.benchmark import compare_child; compare_child()"], input=spec, capture_output=True, text=True)
-        if r.returncode: raise RuntimeError(f"Timing process {i + 1} of {processes} failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
-        got = json.loads(r.stdout.strip().splitlines()[-1])
+        try: r = subprocess.run(cmd, input=spec, capture_output=True, encoding="utf-8", errors="replace", env=env, timeout=limit)
+        except subprocess.TimeoutExpired: raise RuntimeError(f"Timing process {i + 1} of {processes} failed: no result after {limit:.0f} s.") from None
+        try: got = json.loads(r.stdout) if r.returncode == 0 else None
+        except json.JSONDecodeError: got = None
+        if got is None: raise RuntimeError(f"Timing process {i + 1} of {processes} failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         for n in models: ts[n] += [np.array(a) for a in got["times"][n]]; qps[n] += got["qps"][n]
     return ts, qps
 
@@ -317,6 +324,9 @@ def compare_models(models:dict, # name -> pipeline (one query per call; a list o
     baseline = baseline or next(iter(models), None)
     if baseline not in models: raise ValueError(f"baseline {baseline!r} is not one of the models: {', '.join(models)}.")
     if processes < 0 or processes == 1: raise ValueError(f"processes must be 0 (time here) or 2 or more (the interval comes from their spread), got {processes}.")
+    if not queries or block < 1: raise ValueError(f"compare_models needs queries and a block of 1 or more, got {len(queries)} queries and block={block}.")
+    if processes and not all(isinstance(n, str) and isinstance(p, (str, os.PathLike)) for n, p in models.items()):
+        raise ValueError("With processes, models must map names (str) to saved models' paths, which each process loads with `loader`; pass pipelines with processes=0.")
     if rounds < (1 if processes else 2): raise ValueError(f"compare_models needs 2 or more rounds in one process (the interval resamples them), 1 or more with processes; got {rounds}.")
     kw = dict(queries=queries, rounds=rounds, block=block, block_warmup=min(block_warmup, max(0, min(block, len(queries)) - 1)), batch_size=batch_size)  # a few queries: fewer untimed calls, not none timed
     ts, qps = _time_in_processes(models, loader, processes, pause, **kw) if processes else _time_models(models, **kw)

@@ -584,9 +584,9 @@ def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
     res = check_results(out/"results.json")
     block = 25 if cfg.preset == "quick" else 50
     queries = list(ds["test"].shuffle(seed=cfg.seed).select(range(min(4 * block, len(ds["test"]))))["text"])
-    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause)
+    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause if cfg.compare_processes else 0)
     done = state.get("comparison") or {}
-    if {k: done.get(k) for k in how} == how and all(r.get("cmp_date") == done.get("date") for r in res.values()): return  # compared this way already
+    if {k: done.get(k, 0 if k in ("processes", "pause") else None) for k in how} == how and all(r.get("cmp_date") == done.get("date") for r in res.values()): return  # compared this way already
     t0 = time.perf_counter()
     order = sorted(res, key=lambda n: n != "Teacher")
     models = {n: res[n]["artifact"] for n in order} if cfg.compare_processes else {n: pipes.get(n) or artifact_pipeline(res[n]["artifact"]) for n in order}
@@ -711,12 +711,14 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
               prune_heads:int=None, # attention heads kept per layer by structured pruning (default 8)
               prune_neurons:int=None, # feed-forward neurons kept per layer by structured pruning (default 768)
               n_runs:int=None, # timed runs of the latency query per model
+              compare_processes:int=None, # fresh processes that time all models together at the end (0: the study's own; default: the preset's)
+              compare_pause:float=None, # seconds between those processes (default: the preset's; 0 on a quiet, dedicated machine)
               no_calibrate:store_true=False, # leave every model's out-of-scope threshold as trained (default: calibrated on validation)
              ):
     "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning), benchmark every model and write a report."
     given = {k: v for k, v in dict(steps=steps, data=data, text_col=text_col, label_col=label_col, data_dir=data_dir, backbone=backbone,
              teacher=teacher, student=student, search_trials=search_trials, teacher_epochs=teacher_epochs, teacher_lr=teacher_lr, teacher_lrs=teacher_lrs, max_labels=max_labels,
-             prune_heads=prune_heads, prune_neurons=prune_neurons, n_runs=n_runs).items() if v is not None}
+             prune_heads=prune_heads, prune_neurons=prune_neurons, n_runs=n_runs, compare_processes=compare_processes, compare_pause=compare_pause).items() if v is not None}
     if no_calibrate: given["calibrate"] = False
     if teacher and preset == "quick" and max_labels is None: given["max_labels"] = None  # keep the teacher's label set
     try: cfg = _preset(preset, **given)
