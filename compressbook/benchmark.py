@@ -283,7 +283,7 @@ def _time_models(pipelines:dict, queries:list[str], rounds:int, block:int, block
 
 # %% ../nbs/03_benchmark.ipynb #133458c9
 def compare_child():
-    "Run in a fresh process: load the models the JSON on stdin names, time them with `_time_models`, write the times as JSON to stdout."
+    "Run in a fresh process: load the models the JSON on stdin names, time them as `compare_models` does, write the times as JSON to stdout."
     from compressbook.core import load_object
     out = os.fdopen(os.dup(1), "w"); os.dup2(2, 1)  # whatever the models print goes to stderr; stdout carries the result alone
     spec = json.loads(sys.stdin.read()); loader = load_object(spec.pop("loader"))
@@ -291,7 +291,7 @@ def compare_child():
     out.write(json.dumps({"times": {n: [a.tolist() for a in v] for n, v in ts.items()}, "qps": qps})); out.close()
 
 def _time_in_processes(models:dict, loader:str, processes:int, pause:float=0, **kwargs) -> tuple[dict, dict]:
-    "`_time_models` in `processes` fresh processes, one after another (`pause` seconds apart), each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order."
+    "The timing of `compare_models` in `processes` fresh processes, one after another (`pause` seconds apart), each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order."
     from tqdm.auto import tqdm
     ts, qps = {n: [] for n in models}, {n: [] for n in models}
     spec = json.dumps(dict(loader=loader, models={n: str(p) for n, p in models.items()}, **kwargs))
