@@ -1,6 +1,8 @@
 """Exploration for issue 17 (edge size): how vocabulary pruning and block-wise weight-only quantization trade size for accuracy.
 
-Usage: python tools/edge_explore.py [STUDY_FOLDER]   (default: the full study in the cache; needs its onnx/fp32 export)
+Usage: python tools/edge_explore.py [STUDY_FOLDER] [--words N,N,...]   (default: the full study in the cache; needs its onnx/fp32 export)
+With --words, keeps the training split's ids plus those of the N most frequent English words (the `wordfreq` package) instead,
+for each N, attention unfused, embeddings at 4 bits and MatMuls at 8 or 4.
 Starts from the study's fp32 ONNX export of the calibrated student and builds, in a temporary folder:
   - the vocabulary cut to the token ids of the training split, every other id sent to [UNK]'s row or to the nearest
     kept row (cosine of the student's word embeddings) by an id map (a Gather) inside the graph: the tokenizer is unchanged;
@@ -76,8 +78,15 @@ def score(path:Path, splits:dict) -> dict:
     out["ops"] = dict(Counter(n.op_type for n in onnx.load(str(path)).graph.node if n.op_type in ("MatMulNBits", "GatherBlockQuantized", "MatMulInteger", "DynamicQuantizeMatMul", "QAttention", "Attention")))
     return out
 
+def common_word_ids(tok, n:int) -> list[int]:
+    "Token ids of the `n` most frequent English words (wordfreq)."
+    from wordfreq import top_n_list
+    return sorted({i for e in tok.encode_batch(top_n_list("en", n), add_special_tokens=False) for i in e.ids})
+
 if __name__ == "__main__":
-    study = Path(sys.argv[1]) if len(sys.argv) > 1 else cache_dir("studies", "full")
+    args = sys.argv[1:]; words = None
+    if "--words" in args: i = args.index("--words"); words = [int(x) for x in args[i + 1].split(",")]; del args[i:i + 2]
+    study = Path(args[0]) if args else cache_dir("studies", "full")
     ds = study_data(preset("full"))
     tok = Tokenizer.from_file(str(study/"onnx/fp32/tokenizer.json")); tok.no_padding(); tok.no_truncation()
     enc = lambda texts: [e.ids for e in tok.encode_batch(list(texts))]
@@ -86,6 +95,17 @@ if __name__ == "__main__":
     unseen = sum(any(i not in set(train_ids) for i in ids) for ids in splits["test"][0])
     print(json.dumps(dict(train_token_ids=len(train_ids), test_queries_with_unseen_ids=unseen, test_queries=len(splits["test"][0]))), flush=True)
     print(json.dumps(dict(model="study int8 (dynamic, fused)", **score(study/"onnx/int8/model.onnx", splits))), flush=True)
+    if words:
+        with tempfile.TemporaryDirectory() as d:
+            d, fp32 = Path(d), study/"onnx/fp32/model.onnx"
+            for n in words:
+                keep = sorted(set(train_ids) | set(common_word_ids(tok, n)))
+                for vocab in ("unk", "nearest"):
+                    prune_vocab(fp32, d/"pruned.onnx", keep, vocab == "nearest"); fuse(d/"pruned.onnx", d/"src.onnx", attention=False)
+                    for bits in (8, 4):
+                        nbits(d/"src.onnx", d/"q.onnx", bits, 32, 4)
+                        print(json.dumps(dict(model=f"train ids + {n:,} English words ({len(keep):,} rows), {vocab}, unfused attention, {bits}-bit MatMuls, 4-bit embeddings", **score(d/"q.onnx", splits))), flush=True)
+        sys.exit()
     with tempfile.TemporaryDirectory() as d:
         d = Path(d); fp32 = study/"onnx/fp32/model.onnx"
         for vocab in ("full", "unk", "nearest"):
