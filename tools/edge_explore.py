@@ -2,7 +2,8 @@
 
 Usage: python tools/edge_explore.py [STUDY_FOLDER] [--words N,N,...]   (default: the full study in the cache; needs its onnx/fp32 export)
 With --words, keeps the training split's ids plus those of the N most frequent English words (the `wordfreq` package) instead,
-for each N, attention unfused, embeddings at 4 bits and MatMuls at 8 or 4.
+for each N, attention unfused, embeddings at 4 bits and MatMuls at 8 or 4; with --words and --mixed, the nearest-row map only, with
+the attention's MatMuls at 8 bits and the others at 4, or all MatMuls at 4 bits in blocks of 16.
 Starts from the study's fp32 ONNX export of the calibrated student and builds, in a temporary folder:
   - the vocabulary cut to the token ids of the training split, every other id sent to [UNK]'s row or to the nearest
     kept row (cosine of the student's word embeddings) by an id map (a Gather) inside the graph: the tokenizer is unchanged;
@@ -49,14 +50,16 @@ def fuse(src:Path, dest:Path, attention:bool=True):
     opts = FusionOptions("bert"); opts.enable_embed_layer_norm = False; opts.enable_attention = attention
     optimize_model(str(src), model_type="bert", num_heads=12, hidden_size=384, optimization_options=opts).save_model_to_file(str(dest))
 
-def nbits(src:Path, dest:Path, bits:int, block:int, gather_bits:int|None):
-    "Weight-only block quantization: MatMulNBits at `bits`, and the embeddings at `gather_bits` (4, the only width ORT's quantizer takes for Gather; None: left fp32)."
+def nbits(src:Path, dest:Path, bits:int, block:int, gather_bits:int|None, attention_bits:int|None=None):
+    "Weight-only block quantization: MatMulNBits at `bits` (the attention's at `attention_bits` if given), and the embeddings at `gather_bits` (4, the only width ORT's quantizer takes for Gather; None: left fp32)."
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer, DefaultWeightOnlyQuantConfig
     m = onnx.load(str(src))
-    for ops, b in ((("MatMul",), bits), (("Gather",), gather_bits)):
+    others = [n.name for n in m.graph.node if n.op_type == "MatMul" and "/attention/" not in n.name]
+    passes = ([(("MatMul",), attention_bits, others)] if attention_bits else []) + [(("MatMul",), bits, []), (("Gather",), gather_bits, [])]
+    for ops, b, skip in passes:
         if b is None: continue
         cfg = DefaultWeightOnlyQuantConfig(block_size=block, is_symmetric=True, accuracy_level=4, op_types_to_quantize=ops, quant_axes=(("MatMul", 0), ("Gather", 1)), bits=b)
-        q = MatMulNBitsQuantizer(m, algo_config=cfg, nodes_to_exclude=["VocabMap"]); q.process(); m = q.model.model
+        q = MatMulNBitsQuantizer(m, algo_config=cfg, nodes_to_exclude=["VocabMap", *skip]); q.process(); m = q.model.model
     onnx.save(m, str(dest))
 
 def score(path:Path, splits:dict) -> dict:
@@ -86,6 +89,8 @@ def common_word_ids(tok, n:int) -> list[int]:
 if __name__ == "__main__":
     args = sys.argv[1:]; words = None
     if "--words" in args: i = args.index("--words"); words = [int(x) for x in args[i + 1].split(",")]; del args[i:i + 2]
+    mixed = "--mixed" in args  # with --words: the nearest-row map only, and 4-bit variants that spend more bits where they may matter
+    if mixed: args.remove("--mixed")
     study = Path(args[0]) if args else cache_dir("studies", "full")
     ds = study_data(preset("full"))
     tok = Tokenizer.from_file(str(study/"onnx/fp32/tokenizer.json")); tok.no_padding(); tok.no_truncation()
@@ -100,11 +105,12 @@ if __name__ == "__main__":
             d, fp32 = Path(d), study/"onnx/fp32/model.onnx"
             for n in words:
                 keep = sorted(set(train_ids) | set(common_word_ids(tok, n)))
-                for vocab in ("unk", "nearest"):
+                for vocab in (("nearest",) if mixed else ("unk", "nearest")):
                     prune_vocab(fp32, d/"pruned.onnx", keep, vocab == "nearest"); fuse(d/"pruned.onnx", d/"src.onnx", attention=False)
-                    for bits in (8, 4):
-                        nbits(d/"src.onnx", d/"q.onnx", bits, 32, 4)
-                        print(json.dumps(dict(model=f"train ids + {n:,} English words ({len(keep):,} rows), {vocab}, unfused attention, {bits}-bit MatMuls, 4-bit embeddings", **score(d/"q.onnx", splits))), flush=True)
+                    grid = {"8-bit attention, 4-bit other MatMuls, blocks of 32": (4, 32, 8), "4-bit MatMuls, blocks of 16": (4, 16, None)} if mixed else {f"{b}-bit MatMuls": (b, 32, None) for b in (8, 4)}
+                    for name, (bits, block, abits) in grid.items():
+                        nbits(d/"src.onnx", d/"q.onnx", bits, block, 4, abits)
+                        print(json.dumps(dict(model=f"train ids + {n:,} English words ({len(keep):,} rows), {vocab}, unfused attention, {name}, 4-bit embeddings", **score(d/"q.onnx", splits))), flush=True)
         sys.exit()
     with tempfile.TemporaryDirectory() as d:
         d = Path(d); fp32 = study/"onnx/fp32/model.onnx"
