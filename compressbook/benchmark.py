@@ -243,11 +243,11 @@ def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interl
         raise ValueError(f"Speed-up intervals need 2 or more runs or groups of blocks, the same for every model; got {[len(v) for v in times.values()]} blocks in {runs} run(s), groups of {group}.")
     out = {}
     for name in times:
-        s = _p50_ratio(times, baseline, name, range(nb))
         if runs > 1:  # each run's own ratio: runs that met the machine at other speeds are not mixed into one median
             per_run = [_p50_ratio(times, baseline, name, range(r * nb // runs, (r + 1) * nb // runs)) for r in range(runs)]
             s, (lo, hi) = float(np.exp(np.log(per_run).mean())), run_interval(per_run, level)
-        else:  # one run: a paired bootstrap over its groups of blocks (the same groups for every model)
+        else:  # one run: the ratio over all blocks, and a paired bootstrap over its groups of blocks (the same groups for every model)
+            s = _p50_ratio(times, baseline, name, range(nb))
             ratio = lambda idx: _p50_ratio(times, baseline, name, [b for i in idx for b in range(i * group, min((i + 1) * group, nb))])
             lo, hi = bootstrap((np.arange(n),), ratio, vectorized=False, n_resamples=n_resamples, confidence_level=level, method="percentile", rng=np.random.default_rng(seed)).confidence_interval
         out[name] = (s, float(min(lo, s)), float(max(hi, s)))

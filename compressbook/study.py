@@ -4,14 +4,14 @@
 
 # %% ../nbs/09_study.ipynb #5f72283e
 from __future__ import annotations
-import base64, hashlib, inspect, json, logging, os, platform, random, shutil, sys, time
+import base64, inspect, json, logging, os, platform, random, shutil, sys, time
 from contextlib import contextmanager, ExitStack
 from dataclasses import dataclass, asdict, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser, store_true
 from .core import atomic_write, file_lock, progress, progress_bars, quiet_loggers
-from .data import get_splits, load_text_classification, oos_id, split_note, data_fingerprint, OOS, SPLITS
+from .data import get_splits, load_text_classification, oos_id, split_note, data_fingerprint, OOS
 from .models import DEFAULT_BACKBONE, CACHE_ENV, accuracy_at_share, backbone_path, calibration_record
 from transformers import TrainerCallback
 
