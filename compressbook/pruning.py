@@ -20,7 +20,8 @@ from transformers import TrainerCallback
 __all__ = ['PRUNING_METHODS', 'topk_mask', 'cubic_sparsity', 'WeightMask', 'prunable_linears', 'add_masks', 'set_sparsity',
            'bake_masks', 'weight_sparsity', 'SparsityScheduler', 'PruningConfig', 'StructuredPruningConfig',
            'structure_importance', 'prune_structure', 'mask_structure', 'load_pruned', 'pruned_pipeline', 'prune',
-           'save_sparse', 'load_sparse', 'prune_vocabulary']
+           'save_sparse', 'load_sparse', 'common_word_ids', 'vocab_keep', 'prune_vocabulary', 'vocab_map',
+           'MappedEmbedding', 'map_vocabulary', 'map_onnx_vocabulary']
 
 # %% ../nbs/07_pruning.ipynb #5dd16e99
 def topk_mask(scores:torch.Tensor, # importance scores, one per weight
@@ -347,6 +348,23 @@ def load_sparse(path:str|Path, # file written by `save_sparse`
     model.load_state_dict(sd)
     return model.eval()
 
+# %% ../nbs/07_pruning.ipynb #81e94f31
+def common_word_ids(tokenizer, # the model's tokenizer
+                    n:int, # how many of the most frequent English words
+                   ) -> list[int]:
+    "Token ids of the `n` most frequent English words (`wordfreq`'s list), as `tokenizer` splits them."
+    if n <= 0: return []
+    from wordfreq import top_n_list  # a maintained word-frequency list (code Apache-2.0, data CC BY-SA 4.0)
+    return sorted({i for ids in tokenizer(top_n_list("en", n), add_special_tokens=False)["input_ids"] for i in ids})
+
+def vocab_keep(tokenizer, # the model's tokenizer
+               texts:list[str], # the text whose tokens to keep (the training queries)
+               words:int=0, # also keep the tokens of this many most frequent English words (`common_word_ids`)
+              ) -> list[int]:
+    "The token ids to keep: those `texts` use, the special tokens, and those of the `words` most frequent English words."
+    used = {i for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"] for i in ids}
+    return sorted(used | set(tokenizer.all_special_ids) | set(common_word_ids(tokenizer, words)))
+
 # %% ../nbs/07_pruning.ipynb #5d5cbb0f
 def prune_vocabulary(model, # a BERT-style sequence classifier (changed in place)
                      tokenizer, # its WordPiece tokenizer
@@ -356,8 +374,7 @@ def prune_vocabulary(model, # a BERT-style sequence classifier (changed in place
     from transformers import BertTokenizer
     if not isinstance(tokenizer, BertTokenizer):
         raise TypeError(f"prune_vocabulary rebuilds BERT WordPiece tokenizers; got {type(tokenizer).__name__}.")
-    used = {i for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"] for i in ids}
-    keep = sorted(used | set(tokenizer.all_special_ids))
+    keep = vocab_keep(tokenizer, texts)
     inv = {i: t for t, i in tokenizer.get_vocab().items()}
     vocab = {inv[i]: n for n, i in enumerate(keep)}
     emb = model.get_input_embeddings()
@@ -371,3 +388,66 @@ def prune_vocabulary(model, # a BERT-style sequence classifier (changed in place
                             unk_token=tokenizer.unk_token, sep_token=tokenizer.sep_token, pad_token=tokenizer.pad_token,
                             cls_token=tokenizer.cls_token, mask_token=tokenizer.mask_token)
     return model, new_tok
+
+# %% ../nbs/07_pruning.ipynb #5570cdf4
+def vocab_map(emb:np.ndarray, # the embedding table, one row per token id
+              keep:list[int], # token ids whose rows are kept
+              unk_id:int, # the `[UNK]` token's id (kept)
+              nearest:bool=True, # map an id that is not kept to the kept row nearest by cosine; False: to `[UNK]`'s row
+             ) -> tuple[np.ndarray, np.ndarray]:
+    "The kept ids (sorted) and, for every token id, the row of the smaller table that stands in for it."
+    keep = np.unique(np.asarray(list(keep), dtype=np.int64))
+    if len(keep) == 0 or keep[0] < 0 or keep[-1] >= len(emb): raise ValueError(f"keep must hold token ids in [0, {len(emb)}), got {len(keep)} ids from {keep[:1]} to {keep[-1:]}.")
+    if unk_id not in keep: raise ValueError(f"keep must hold the [UNK] id {unk_id}: it stands in for the ids that are not kept.")
+    row = np.full(len(emb), np.searchsorted(keep, unk_id), dtype=np.int64)
+    if nearest:
+        unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        for s in range(0, len(emb), 4096): row[s:s + 4096] = (unit[s:s + 4096] @ unit[keep].T).argmax(1)  # in blocks: 30k x 10k floats is 1 GB
+    row[keep] = np.arange(len(keep))
+    return keep, row
+
+# %% ../nbs/07_pruning.ipynb #1a9dbe38
+class MappedEmbedding(nn.Embedding):
+    "An embedding table of the kept tokens only, behind `row`, the map from every token id to its row: the tokenizer stays as it is."
+    def __init__(self, weight:torch.Tensor, row:torch.Tensor):
+        super().__init__(*weight.shape, _weight=weight)
+        self.register_buffer("row", row)
+    def forward(self, input_ids): return super().forward(self.row[input_ids])
+
+def map_vocabulary(model, # a BERT-style sequence classifier (changed in place)
+                   tokenizer, # its tokenizer (unchanged)
+                   keep:list[int], # token ids whose rows are kept (see `vocab_keep`)
+                   nearest:bool=True, # other ids to the nearest kept row (else to `[UNK]`'s)
+                  ):
+    "`model` with its word embedding cut to the rows of `keep`, behind a `MappedEmbedding`; trainable and scored as it is, exported with `map_onnx_vocabulary`."
+    w = model.get_input_embeddings().weight.detach()
+    kept, row = vocab_map(w.numpy(), keep, tokenizer.unk_token_id, nearest)
+    model.set_input_embeddings(MappedEmbedding(w[torch.from_numpy(kept)].clone(), torch.from_numpy(row)))
+    return model
+
+# %% ../nbs/07_pruning.ipynb #60ad3fcd
+def map_onnx_vocabulary(path:str|Path, # ONNX model folder (exported or fused, with its tokenizer)
+                        out:str|Path, # folder to write the mapped model to
+                        keep:list[int], # token ids whose rows are kept (see `vocab_keep`)
+                        nearest:bool=True, # other ids to the nearest kept row (else to `[UNK]`'s)
+                       ) -> Path:
+    "The ONNX model in `path` with its word embedding cut to `keep`, behind an id map (a `Gather` on `input_ids`) in the graph; return the new folder."
+    import onnx
+    from onnx import helper, numpy_helper
+    from compressbook.ort import onnx_file, _copy_companions
+    src = onnx_file(path); m = onnx.load(str(src)); inits = {i.name: i for i in m.graph.initializer}
+    vocab = json.loads((src.parent/"config.json").read_text())["vocab_size"]
+    if "vocab_row" in inits: raise ValueError(f"{src} has a mapped vocabulary already: map the model it was made from.")
+    tables = {t for n in m.graph.node for t in ([n.input[2]] if n.op_type == "EmbedLayerNormalization" else [n.input[0]] if n.op_type == "Gather" else [])
+              if t in inits and inits[t].dims[0] == vocab}
+    if len(tables) != 1: raise ValueError(f"{src}: expected one word-embedding table of {vocab} rows (config.json's vocab_size), found {len(tables)}.")
+    table = inits[tables.pop()]
+    kept, row = vocab_map(numpy_helper.to_array(table), keep, load_tokenizer(str(src.parent)).unk_token_id, nearest)
+    table.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(table)[kept], table.name))
+    for n in m.graph.node: n.input[:] = ["vocab_ids" if x == "input_ids" else x for x in n.input]  # ids are only looked up (and cast); shapes stay
+    m.graph.initializer.append(numpy_helper.from_array(row, "vocab_row"))
+    m.graph.node.insert(0, helper.make_node("Gather", ["vocab_row", "input_ids"], ["vocab_ids"], name="VocabMap", axis=0))
+    def write(tmp):
+        _copy_companions(src, tmp); onnx.save(m, str(tmp/"model.onnx"))
+        (tmp/"vocabulary.json").write_text(json.dumps(dict(kept=len(kept), of=len(row), nearest=nearest, source=str(src.parent))))
+    return atomic_dir(Path(out), write)

@@ -22,7 +22,7 @@ __all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'scaled_epochs', 'study_
            'run_study', 'study_cli']
 
 # %% ../nbs/09_study.ipynb #f735947e
-STEPS = ("teacher", "distil", "quantize", "onnx", "prune")  # in the order they run
+STEPS = ("teacher", "distil", "quantize", "onnx", "prune", "edge")  # in the order they run
 
 @dataclass
 class StudyConfig:
@@ -53,6 +53,8 @@ class StudyConfig:
     prune_heads:int = 8 # attention heads kept per layer by structured pruning
     prune_neurons:int = 768 # feed-forward neurons kept per layer
     prune_epochs:float = 3 # recovery epochs after structured pruning
+    edge_words:tuple = (0, 2000, 5000, 8000, 10000) # edge step: how many of the most frequent English words' tokens it may keep beside the training queries' (`vocab_keep`), one candidate each
+    edge_shrink:float = 12 # edge step: the candidates that count are at least this many times smaller than the teacher
     epochs_at:int|None = None # training examples the student and pruning epochs are meant for: other data get as many optimizer steps (1 to 15 epochs); None: as given
     n_runs:int = 100 # timed runs of the latency query per model
     compare_processes:int = 8 # fresh processes, one after another, that time all the models together at the end (`compare_models`); 0: the study's own process
@@ -70,6 +72,10 @@ class StudyConfig:
         if self.preset not in (*PRESETS, "custom"): raise ValueError(f"Unknown preset {self.preset!r}: choose one of {', '.join(PRESETS)}.")
         if isinstance(self.search_epochs, str): self.search_epochs = tuple(int(e) for e in self.search_epochs.split(","))
         self.search_epochs = tuple(self.search_epochs)
+        if isinstance(self.edge_words, str): self.edge_words = tuple(int(w) for w in self.edge_words.split(",") if w.strip())
+        self.edge_words = tuple(sorted(set(int(w) for w in self.edge_words)))
+        if not self.edge_words or self.edge_words[0] < 0: raise ValueError(f"edge_words must be one or more word counts >= 0 (e.g. 0,2000,5000), got {self.edge_words}.")
+        if self.edge_shrink < 1: raise ValueError(f"edge_shrink is how many times smaller than the teacher the edge model must be (>= 1), got {self.edge_shrink}.")
         if isinstance(self.teacher_lrs, str): self.teacher_lrs = tuple(float(x) for x in self.teacher_lrs.split(",") if x.strip())
         if self.teacher_lrs is not None:
             self.teacher_lrs = tuple(self.teacher_lrs)
@@ -105,7 +111,7 @@ PRESETS = {
     # a few labels: the recipe's learning rate, a little higher, and its epochs
     "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=6, search_epochs=(2, 2),
                   search_lr=(2e-4, 1e-3), student_epochs=5, distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50,
-                  compare_processes=3, compare_rounds=2, compare_pause=0),
+                  compare_processes=3, compare_rounds=2, compare_pause=0, edge_words=(0, 2000)),
     # the distillation chapter's search (6 trials: its best settings first, 1 at random, 4 guided by TPE) in 3-epoch trials
     # (from 2-epoch trials the search took alpha 0.02, soft targets almost alone, and its retrained student fell a point short on validation)
     # the best is retrained for 6 epochs; on data of another size than CLINC150 plus's 15,250 training queries, the students and the pruned
@@ -262,13 +268,13 @@ def _quantize(model_dir:str, out:Path):
     return quantized_pipeline(model, load_tokenizer(model_dir), out, model_dir, qcfg)
 
 def _onnx(model_dir:str, out:Path, texts:list[str]) -> Path:
-    "Export `model_dir` to ONNX (validated), fuse it and quantize it to dynamic int8 per channel; return the int8 folder."
-    from transformers import AutoModelForSequenceClassification
+    "Export `model_dir` (structurally pruned or not) to ONNX (validated), fuse it and quantize it to dynamic int8 per channel; return the int8 folder."
     from compressbook.models import load_tokenizer
+    from compressbook.pruning import load_pruned
     from compressbook.ort import export_onnx, optimize_onnx, quantize_onnx, OrtQuantizationConfig, validate_onnx
     final, source = out/"int8", out/"source.json"  # `source` (written last) says which model the folder was made from
     if (final/"config.json").exists() and source.exists() and json.loads(source.read_text())["base"] == str(model_dir): return final
-    model, tok = AutoModelForSequenceClassification.from_pretrained(model_dir).eval(), load_tokenizer(model_dir)
+    model, tok = load_pruned(model_dir), load_tokenizer(model_dir)
     exported = export_onnx(model, tok, out/"fp32", texts=texts)
     fused = optimize_onnx(exported, out/"fused", require=False)  # fuses what ORT knows (BERT-like models: all); checked against the export
     q = quantize_onnx(fused, out/"int8.tmp", OrtQuantizationConfig(per_channel=True))
@@ -295,6 +301,28 @@ def _prune(cfg:StudyConfig, model_dir:str, teacher:str, ds, out:Path, oos_weight
     info = out/"pruned"/"compressbook.json"  # a pruned model of another model (the teacher, before a student existed) is redone
     stale = info.exists() and json.loads(info.read_text()).get("student") != str(model_dir)
     return prune(pcfg, model_dir, teacher, out/"pruned", retrain=stale, data_path=ds)
+
+# %% ../nbs/09_study.ipynb #6184a9c4
+def _edge(cfg:StudyConfig, model_dir:str, ds, out:Path, texts:list[str], max_mb:float|None) -> tuple[Path, dict]:
+    "Of the int8 ONNX models of `model_dir` with a mapped vocabulary (one per `cfg.edge_words`), the best on validation of those within `max_mb` (else the smallest); its folder and the choice."
+    from compressbook.models import load_tokenizer
+    from compressbook.pruning import vocab_keep, map_onnx_vocabulary
+    from compressbook.ort import quantize_onnx, OrtQuantizationConfig, OnnxPipeline
+    _onnx(model_dir, out/"onnx", texts)  # the fused graph the candidates are mapped from
+    tok, tried = load_tokenizer(model_dir), []
+    for n in cfg.edge_words:
+        d, source = out/f"words-{n}", out/f"words-{n}"/"source.json"
+        if not (source.exists() and json.loads(source.read_text()) == dict(base=str(model_dir), words=n)):
+            if d.exists(): shutil.rmtree(d)
+            mapped = map_onnx_vocabulary(out/"onnx"/"fused", d/"fused", vocab_keep(tok, ds["train"]["text"], n))
+            quantize_onnx(mapped, d/"int8", OrtQuantizationConfig(per_channel=True)); shutil.rmtree(mapped)
+            atomic_write(source, json.dumps(dict(base=str(model_dir), words=n)))
+        v = _validation_scores(OnnxPipeline(d/"int8"), ds)
+        tried.append(dict(words=n, tokens=json.loads((d/"int8"/"vocabulary.json").read_text())["kept"], size_mb=(d/"int8"/"model.onnx").stat().st_size / 2**20,
+                          validation=v.get("accuracy_at_test_share", v["accuracy"])))
+    fits = [t for t in tried if max_mb is None or t["size_mb"] <= max_mb]
+    best = max(fits, key=lambda t: (t["validation"], -t["words"])) if fits else min(tried, key=lambda t: t["size_mb"])  # ties: the smaller
+    return out/f"words-{best['words']}"/"int8", dict(base=str(model_dir), max_mb=max_mb, candidates=tried, chosen=best["words"], fits=bool(fits))
 
 # %% ../nbs/09_study.ipynb #c1c45763
 _NUMERIC = ("accuracy", "size_mb", "time_p50_ms")
@@ -409,6 +437,14 @@ def _serving_section(w:dict|None, res:dict) -> list[str]:
     return ["## Serving", "", f"`serve/` holds **{w['model']}** (accuracy {r['accuracy']:.4f}, p50 {r.get('cmp_time_p50_ms', r['time_p50_ms']):.2f} ms, {r['size_mb']:.1f} MB), {verdict}. "
             "Serve it, wherever the folder is moved, with `compressbook serve serve/` (see the serving chapter).", ""]
 
+def _edge_section(e:dict|None) -> list[str]:
+    if not e: return []
+    tried = "; ".join(f"{t['words']:,} words, {t['tokens']:,} tokens, {t['size_mb']:.2f} MB, {t['validation']:.4f}" for t in e["candidates"])
+    limit = "" if e.get("max_mb") is None else f" of those within {e['max_mb']:.2f} MB" if e["fits"] else f"; **none is within {e['max_mb']:.2f} MB**, the smallest is kept"
+    return ["## Edge model", "", f"`{e['base']}`, its vocabulary mapped to the tokens of the training queries and of the most frequent English words "
+            f"(the tokenizer unchanged), quantized to int8 in ONNX Runtime. Candidates, with their validation scores: {tried}. "
+            f"Kept: {e['chosen']:,} words" + (", the best on validation" + limit if e["fits"] or e.get("max_mb") is None else limit) + ".", ""]
+
 def _interval_note(cmp:dict|None) -> str:
     "How the report's speed-up intervals were made, in words."
     if cmp and cmp.get("processes"): return (f"from the spread of {cmp['processes']} runs in fresh processes, one after another" + (f" and {cmp['pause']:g} s apart" if cmp.get("pause") else "")
@@ -440,7 +476,7 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
           "size on disk; peak memory of a fresh process serving the model. "
           + (f"Ratios are against `{baseline}`. The last column checks each model against it on the validation split (scored at the test split's share of `oos` where the data has it), as the study's choices are made." if baseline else ""),
           "", markdown_table(res, baseline, cfg.get("accuracy_bar", 0.005)), "", "![Accuracy against latency](pareto.png)", "",
-          *_serving_section(state.get("serve"), res), *_calibration_section(state.get("calibration")), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
+          *_serving_section(state.get("serve"), res), *_edge_section(state.get("edge")), *_calibration_section(state.get("calibration")), *_teacher_section(state.get("teacher")), *_search_section(state.get("search")), "## Steps", "", "| step | minutes | result |", "|---|---|---|",
           *[f"| {k} | {v['seconds'] / 60:.1f} | `{v['path']}` |" for k, v in steps.items()], "",
           *(["## Training runs", "", "From `training.jsonl`, which holds every log line of every training run.", "", summary, ""] if (summary := training_summary(out/"training.jsonl")) else []),
           "## Machine", "", "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in env.items()], "",
@@ -543,6 +579,13 @@ def _state(out:Path, cfg:StudyConfig, ds) -> dict:
 
 def _save_state(out:Path, state:dict): atomic_write(out/"study.json", json.dumps(state, indent=1, default=str))
 
+def _validation_scores(pipe, ds) -> dict:
+    "`pipe`'s scores on the validation split, and its accuracy at the test split's share of `oos` (validation holds 3% `oos` where test holds 18%)."
+    from compressbook.benchmark import PerformanceBenchmark
+    v = PerformanceBenchmark(pipe, ds["validation"]).compute_accuracy()
+    if (share := oos_share(ds)) is not None: v["accuracy_at_test_share"] = accuracy_at_share(v["in_scope_accuracy"], v["oos_recall"], share)
+    return v
+
 def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:bool=False, base:str|None=None):
     "Benchmark `pipe` into the study's results, unless the row of this artifact (made from `base`) is already there; add its validation scores and its paired differences to the teacher."
     from compressbook.benchmark import PerformanceBenchmark, save_results, bootstrap_intervals
@@ -554,9 +597,7 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     kw = dict(n_runs=cfg.n_runs, n_sample=min(50 if small else 200, len(ds["test"])), n_throughput=64 if small else 256, seed=cfg.seed)
     row = (OnnxPerformanceBenchmark if onnx else PerformanceBenchmark)(pipe, ds["test"], name, **kw).run_benchmark()
     r = row[name] | dict(artifact=str(artifact), base=base)
-    r["validation"] = v = PerformanceBenchmark(pipe, ds["validation"]).compute_accuracy()  # what the study's choices and checks look at
-    if (share := oos_share(ds)) is not None:  # validation holds 3% `oos` where test holds 18%: score it as test is composed
-        v["accuracy_at_test_share"] = accuracy_at_share(v["in_scope_accuracy"], v["oos_recall"], share)
+    r["validation"] = _validation_scores(pipe, ds)  # what the study's choices and checks look at
     t = res.get("Teacher", {})
     if name != "Teacher" and len(t.get("predictions", [])) == len(ds["test"]):
         r |= bootstrap_intervals(r["predictions"], ds["test"]["intent"], oos_id(ds["test"].features["intent"]), baseline=t["predictions"], seed=cfg.seed)
@@ -681,6 +722,12 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
                 pruned = _calibrated(cfg, pruned, ds, out/"pruned-calibrated", pruned_pipeline)
                 bench(f"{who} pruned ({cfg.prune_heads} heads, {cfg.prune_neurons} neurons)", pruned_pipeline(pruned), pruned, ds, cfg, out, base=base)
                 done(step, pruned, t0)
+            elif step == "edge":
+                src = state["steps"].get("prune", {}).get("path", base)  # the smallest encoder the study has
+                t = check_results(out/"results.json").get("Teacher", {})
+                final, state["edge"] = _edge(cfg, src, ds, out/"edge", texts, t["size_mb"] / cfg.edge_shrink if "size_mb" in t else None)
+                bench(f"{who} edge ({'pruned, ' if 'prune' in state['steps'] else ''}mapped vocabulary, ONNX Runtime int8)", OnnxPipeline(final), final, ds, cfg, out, onnx=True, base=src)
+                done(step, final, t0)
         if "Teacher" in (res := check_results(out/"results.json")) and len(res) > 1:  # the speed-ups: all models timed together, interleaved
             prog.start("compare"); _compare(cfg, out, ds, pipes, state)
         prog.close()
@@ -695,7 +742,7 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
 @call_parse
 def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) or 'full' (the book's study, under an hour on 2 cores)
               out:str="compressbook-study", # the study's folder: models, results.json, pareto.png, report.md/.html; rerun to resume
-              steps:str=None, # comma-separated steps to run, from teacher,distil,quantize,onnx,prune (default: all)
+              steps:str=None, # comma-separated steps to run, from teacher,distil,quantize,onnx,prune,edge (default: all)
               data:str=None, # your own CSV/TSV/JSON/JSONL text-classification file (default: CLINC150)
               text_col:str=None, # text column of --data (default: text)
               label_col:str=None, # label column of --data (default: label)
@@ -710,15 +757,17 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
               max_labels:int=None, # keep only this many labels (a smaller problem, for a try-out)
               prune_heads:int=None, # attention heads kept per layer by structured pruning (default 8)
               prune_neurons:int=None, # feed-forward neurons kept per layer by structured pruning (default 768)
+              edge_words:str=None, # comma-separated counts of common English words whose tokens an edge candidate keeps (default: the preset's)
+              edge_shrink:float=None, # the edge model is at least this many times smaller than the teacher (default 12)
               n_runs:int=None, # timed runs of the latency query per model
               compare_processes:int=None, # fresh processes that time all models together at the end (0: the study's own; default: the preset's)
               compare_pause:float=None, # seconds between those processes (default: the preset's; 0 on a quiet, dedicated machine)
               no_calibrate:store_true=False, # leave every model's out-of-scope threshold as trained (default: calibrated on validation)
              ):
-    "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning), benchmark every model and write a report."
+    "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning, edge), benchmark every model and write a report."
     given = {k: v for k, v in dict(steps=steps, data=data, text_col=text_col, label_col=label_col, data_dir=data_dir, backbone=backbone,
              teacher=teacher, student=student, search_trials=search_trials, teacher_epochs=teacher_epochs, teacher_lr=teacher_lr, teacher_lrs=teacher_lrs, max_labels=max_labels,
-             prune_heads=prune_heads, prune_neurons=prune_neurons, n_runs=n_runs, compare_processes=compare_processes, compare_pause=compare_pause).items() if v is not None}
+             prune_heads=prune_heads, prune_neurons=prune_neurons, edge_words=edge_words, edge_shrink=edge_shrink, n_runs=n_runs, compare_processes=compare_processes, compare_pause=compare_pause).items() if v is not None}
     if no_calibrate: given["calibrate"] = False
     if teacher and preset == "quick" and max_labels is None: given["max_labels"] = None  # keep the teacher's label set
     try: cfg = _preset(preset, **given)
