@@ -399,7 +399,7 @@ def vocab_map(emb:np.ndarray, # the embedding table, one row per token id
     keep = np.unique(np.asarray(list(keep), dtype=np.int64))
     if len(keep) == 0 or keep[0] < 0 or keep[-1] >= len(emb): raise ValueError(f"keep must hold token ids in [0, {len(emb)}), got {len(keep)} ids from {keep[:1]} to {keep[-1:]}.")
     if unk_id not in keep: raise ValueError(f"keep must hold the [UNK] id {unk_id}: it stands in for the ids that are not kept.")
-    row = np.full(len(emb), np.searchsorted(keep, unk_id), dtype=np.int64)
+    row = np.full(len(emb), np.searchsorted(keep, unk_id), dtype=np.int32)  # int32: half the map's bytes, as ORT's embedding op casts ids to anyway
     if nearest:
         unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
         for s in range(0, len(emb), 4096): row[s:s + 4096] = (unit[s:s + 4096] @ unit[keep].T).argmax(1)  # in blocks: 30k x 10k floats is 1 GB
