@@ -15,7 +15,8 @@ from .models import load_tokenizer
 # %% auto #0
 __all__ = ['ONNX_INPUTS', 'VALIDATION_TEXTS', 'FUSED_OPS', 'OnnxValidationError', 'export_onnx', 'validate_onnx', 'onnx_file',
            'create_model_for_provider', 'OnnxPipeline', 'OnnxPerformanceBenchmark', 'FusionError', 'op_counts',
-           'optimize_onnx', 'OrtQuantizationConfig', 'quantize_onnx', 'quantization_sensitivity']
+           'optimize_onnx', 'OrtQuantizationConfig', 'default_accuracy_level', 'quantize_onnx',
+           'quantization_sensitivity']
 
 # %% ../nbs/06_onnx.ipynb #eb3401c7
 ONNX_INPUTS = ("input_ids", "attention_mask", "token_type_ids")  # the BERT-style inputs, in this order
@@ -276,14 +277,20 @@ _CALIBRATION = ("minmax",)
 @dataclass
 class OrtQuantizationConfig:
     "How to quantize an ONNX model with ONNX Runtime (validated)."
-    method:str = "dynamic" # 'dynamic' (the book's) or 'static' (calibrated, QDQ)
+    method:str = "dynamic" # 'dynamic' (the book's), 'static' (calibrated, QDQ) or 'blockwise' (MatMul weights in blocks of `bits`, the rest dynamic)
     per_channel:bool = False # one scale per output channel of each weight
     calibration:str = "minmax" # static only: 'minmax' (see `_CALIBRATION`)
     calibration_samples:int = 256 # static only: training queries to calibrate on
     exclude:tuple = () # names of nodes to keep in float
     preprocess:bool = True # run `quant_pre_process` first
+    bits:int = 4 # blockwise only: bits of each MatMul weight (4 or 8)
+    block_size:int = 32 # blockwise only: weights that share one scale (a power of 2, at least 16)
+    accuracy_level:int|None = None # blockwise only: `MatMulNBits`' compute type, 4 (int8 activations) or 0 (fp32); None: `default_accuracy_level()`
     def __post_init__(self):
-        if self.method not in ("dynamic", "static"): raise ValueError(f"method must be 'dynamic' or 'static', got {self.method!r}.")
+        if self.method not in ("dynamic", "static", "blockwise"): raise ValueError(f"method must be 'dynamic', 'static' or 'blockwise', got {self.method!r}.")
+        if self.bits not in (4, 8): raise ValueError(f"bits must be 4 or 8 (ORT's MatMulNBits on CPU), got {self.bits}.")
+        if self.block_size < 16 or self.block_size & (self.block_size - 1): raise ValueError(f"block_size must be a power of 2, at least 16, got {self.block_size}.")
+        if self.accuracy_level not in (None, 0, 1, 2, 3, 4): raise ValueError(f"accuracy_level must be None or 0 to 4 (see ORT's MatMulNBits), got {self.accuracy_level}.")
         if self.calibration not in _CALIBRATION: raise ValueError(f"calibration must be one of {_CALIBRATION}, got {self.calibration!r}: ORT's histogram "
                                                                   "calibrators need padded inputs, and padding spoils the ranges (see the chapter).")
         if self.method == "static" and self.calibration_samples < 1: raise ValueError("calibration_samples must be at least 1.")
@@ -300,6 +307,29 @@ def _calibration_reader(model_file:Path, tokenizer, texts):
         def get_next(self): return next(self.encs, None)
     return Reader()
 
+def default_accuracy_level(info:dict|None=None, # `cpu_info()`'s flags (default: this machine's)
+                          ) -> int:
+    "`MatMulNBits`' compute type for a CPU: 4 (int8 dot products of block-quantized activations) where it has VNNI or AMX, else 0 (weights widened to fp32)."
+    if info is None:
+        from compressbook.benchmark import cpu_info
+        info = cpu_info()
+    return 4 if info.get("vnni") or info.get("amx") else 0  # AVX2 alone has an int8 path too, without dot-product instructions: not measured here
+
+def _blockwise(model_in:Path, tmp:Path, config:OrtQuantizationConfig, kw:dict):
+    "MatMul weights block-wise (ORT's `MatMulNBits`), then what is left (fused attention, embeddings) dynamic int8 (`kw` for `quantize_dynamic`)."
+    import logging, onnx
+    from onnxruntime.quantization import quantize_dynamic
+    root = logging.getLogger(); level, handlers = root.level, root.handlers[:]
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer, DefaultWeightOnlyQuantConfig
+    root.setLevel(level); root.handlers[:] = handlers  # its module calls `logging.basicConfig(level=INFO)`: every library's INFO lines would print
+    wcfg = DefaultWeightOnlyQuantConfig(block_size=config.block_size, is_symmetric=True, accuracy_level=config.accuracy_level, bits=config.bits,
+                                        op_types_to_quantize=("MatMul",), quant_axes=(("MatMul", 0),))
+    q = MatMulNBitsQuantizer(onnx.load(str(model_in)), algo_config=wcfg, nodes_to_exclude=list(config.exclude))
+    with quiet_loggers("onnxruntime.quantization.matmul_nbits_quantizer", level=logging.WARNING): q.process()  # a line per node otherwise
+    onnx.save(q.model.model, str(tmp/"nbits.onnx"))
+    quantize_dynamic(str(tmp/"nbits.onnx"), str(tmp/"model.onnx"), **kw)
+    (tmp/"nbits.onnx").unlink()
+
 def quantize_onnx(path:str|Path, # exported (or fused) folder
                   out:str|Path, # folder to write the int8 model to
                   config:OrtQuantizationConfig|None=None, # how; default dynamic
@@ -310,6 +340,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
     from onnxruntime.quantization.shape_inference import quant_pre_process
     import onnx
     config = config or OrtQuantizationConfig()
+    if config.method == "blockwise" and config.accuracy_level is None: config = OrtQuantizationConfig(**(asdict(config) | dict(accuracy_level=default_accuracy_level())))
     src = onnx_file(path)
     if config.method == "static" and not calibration_texts:
         raise ValueError("Static quantization needs `calibration_texts`: real queries like those the model will serve.")
@@ -323,6 +354,7 @@ def quantize_onnx(path:str|Path, # exported (or fused) folder
         kw = dict(per_channel=config.per_channel, weight_type=QuantType.QInt8, nodes_to_exclude=list(config.exclude) or None,
                   extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         if config.method == "dynamic": quantize_dynamic(str(model_in), str(tmp/"model.onnx"), **kw)
+        elif config.method == "blockwise": _blockwise(model_in, tmp, config, kw)
         else:
             reader = _calibration_reader(model_in, load_tokenizer(str(src.parent)), calibration_texts[:config.calibration_samples])
             method = {"minmax": CalibrationMethod.MinMax}[config.calibration]
