@@ -321,7 +321,7 @@ def _edge(cfg:StudyConfig, model_dir:str, ds, out:Path, texts:list[str], max_mb:
         tried.append(dict(words=n, tokens=json.loads((d/"int8"/"vocabulary.json").read_text())["kept"], size_mb=(d/"int8"/"model.onnx").stat().st_size / 2**20,
                           validation=v.get("accuracy_at_test_share", v["accuracy"])))
     fits = [t for t in tried if max_mb is None or t["size_mb"] <= max_mb]
-    best = max(fits, key=lambda t: (t["validation"], -t["words"])) if fits else min(tried, key=lambda t: t["size_mb"])  # ties: the smaller
+    best = max(fits, key=lambda t: (t["validation"], t["words"])) if fits else min(tried, key=lambda t: t["size_mb"])  # ties: more words, for the words users type that training lacks
     return out/f"words-{best['words']}"/"int8", dict(base=str(model_dir), max_mb=max_mb, candidates=tried, chosen=best["words"], fits=bool(fits))
 
 # %% ../nbs/09_study.ipynb #c1c45763
