@@ -441,9 +441,9 @@ def map_onnx_vocabulary(path:str|Path, # ONNX model folder (exported or fused, w
     tables = {t for n in m.graph.node for t in ([n.input[2]] if n.op_type == "EmbedLayerNormalization" else [n.input[0]] if n.op_type == "Gather" else [])
               if t in inits and inits[t].dims[0] == vocab}
     if len(tables) != 1: raise ValueError(f"{src}: expected one word-embedding table of {vocab} rows (config.json's vocab_size), found {len(tables)}.")
-    table = inits[tables.pop()]
-    kept, row = vocab_map(numpy_helper.to_array(table), keep, load_tokenizer(str(src.parent)).unk_token_id, nearest)
-    table.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(table)[kept], table.name))
+    table = inits[tables.pop()]; emb = numpy_helper.to_array(table)
+    kept, row = vocab_map(emb, keep, load_tokenizer(str(src.parent)).unk_token_id, nearest)
+    table.CopyFrom(numpy_helper.from_array(emb[kept], table.name))
     for n in m.graph.node: n.input[:] = ["vocab_ids" if x == "input_ids" else x for x in n.input]  # ids are only looked up (and cast); shapes stay
     m.graph.initializer.append(numpy_helper.from_array(row, "vocab_row"))
     m.graph.node.insert(0, helper.make_node("Gather", ["vocab_row", "input_ids"], ["vocab_ids"], name="VocabMap", axis=0))

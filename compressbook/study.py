@@ -311,15 +311,18 @@ def _edge(cfg:StudyConfig, model_dir:str, ds, out:Path, texts:list[str], max_mb:
     _onnx(model_dir, out/"onnx", texts)  # the fused graph the candidates are mapped from
     tok, tried = load_tokenizer(model_dir), []
     for n in cfg.edge_words:
-        d, source = out/f"words-{n}", out/f"words-{n}"/"source.json"
-        if not (source.exists() and json.loads(source.read_text()) == dict(base=str(model_dir), words=n)):
+        d, record = out/f"words-{n}", out/f"words-{n}"/"source.json"  # written last: the candidate's origin and scores
+        rec = json.loads(record.read_text()) if record.exists() else {}
+        if {k: rec.get(k) for k in ("base", "words")} != dict(base=str(model_dir), words=n):
             if d.exists(): shutil.rmtree(d)
             mapped = map_onnx_vocabulary(out/"onnx"/"fused", d/"fused", vocab_keep(tok, ds["train"]["text"], n))
             quantize_onnx(mapped, d/"int8", OrtQuantizationConfig(per_channel=True)); shutil.rmtree(mapped)
-            atomic_write(source, json.dumps(dict(base=str(model_dir), words=n)))
-        v = _validation_scores(OnnxPipeline(d/"int8"), ds)
-        tried.append(dict(words=n, tokens=json.loads((d/"int8"/"vocabulary.json").read_text())["kept"], size_mb=(d/"int8"/"model.onnx").stat().st_size / 2**20,
-                          validation=v.get("accuracy_at_test_share", v["accuracy"])))
+            rec = dict(base=str(model_dir), words=n)
+        if "validation" not in rec:  # scored once, then read back when the study resumes
+            rec |= dict(tokens=json.loads((d/"int8"/"vocabulary.json").read_text())["kept"], size_mb=(d/"int8"/"model.onnx").stat().st_size / 2**20,
+                        validation=validation_score(dict(validation=_validation_scores(OnnxPipeline(d/"int8"), ds))))
+            atomic_write(record, json.dumps(rec))
+        tried.append({k: v for k, v in rec.items() if k != "base"})
     fits = [t for t in tried if max_mb is None or t["size_mb"] <= max_mb]
     best = max(fits, key=lambda t: (t["validation"], t["words"])) if fits else min(tried, key=lambda t: t["size_mb"])  # ties: more words, for the words users type that training lacks
     return out/f"words-{best['words']}"/"int8", dict(base=str(model_dir), max_mb=max_mb, candidates=tried, chosen=best["words"], fits=bool(fits))
