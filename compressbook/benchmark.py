@@ -18,10 +18,10 @@ from .models import cache_dir, TeacherConfig, train_teacher, load_tokenizer
 # %% auto #0
 __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABLE_COLUMNS', 'cpu_info', 'PerformanceBenchmark',
            'predict_labels', 'bootstrap_intervals', 'model_size', 'latency_stats', 'interleaved_times',
-           'compare_latency', 'queries_per_second', 'speedup_intervals', 'rerun_interval', 'run_interval',
-           'compare_child', 'compare_models', 'load_text_classifier', 'results_path', 'load_results', 'save_results',
-           'results_table', 'machine_label', 'machines', 'mixed_machines', 'pareto_frontier', 'plot_metrics',
-           'teacher_cli']
+           'compare_latency', 'queries_per_second', 'run_speedups', 'speedup_intervals', 'rerun_interval',
+           'run_interval', 'cpu_ticks', 'steal_share', 'compare_child', 'compare_models', 'load_text_classifier',
+           'results_path', 'load_results', 'save_results', 'results_table', 'machine_label', 'machines',
+           'mixed_machines', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -228,6 +228,14 @@ def _p50_ratio(times:dict, baseline:str, name:str, blocks) -> float:
     "The baseline's median latency over `name`'s, over `blocks` (indices) of both."
     return float(np.median(np.concatenate([times[baseline][i] for i in blocks])) / np.median(np.concatenate([times[name][i] for i in blocks])))
 
+def run_speedups(times:dict, # `{name: [seconds of each block]}`, the runs' blocks one after another
+                 baseline:str, # the model the speed-ups are against
+                 runs:int, # separate runs (processes), as many blocks each
+                ) -> dict:
+    "Each model's speed-up over `baseline` in each run on its own: `{name: [speed-up in run 1, run 2, ...]}`."
+    nb = len(times[baseline])
+    return {n: [_p50_ratio(times, baseline, n, range(r * nb // runs, (r + 1) * nb // runs)) for r in range(runs)] for n in times}
+
 def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interleaved_times` returns (the runs' blocks one after another)
                       baseline:str, # the model the speed-ups are against
                       group:int=1, # consecutive blocks resampled together (a round of `compare_models`: blocks of one round share the machine's state)
@@ -241,11 +249,10 @@ def speedup_intervals(times:dict, # `{name: [seconds of each block]}` as `interl
     nb = len(times[baseline]); n = -(-nb // group) if runs == 1 else runs
     if n < 2 or nb % runs or any(len(v) != nb for v in times.values()):
         raise ValueError(f"Speed-up intervals need 2 or more runs or groups of blocks, the same for every model; got {[len(v) for v in times.values()]} blocks in {runs} run(s), groups of {group}.")
-    out = {}
+    out, per_run = {}, run_speedups(times, baseline, runs) if runs > 1 else None
     for name in times:
         if runs > 1:  # each run's own ratio: runs that met the machine at other speeds are not mixed into one median
-            per_run = [_p50_ratio(times, baseline, name, range(r * nb // runs, (r + 1) * nb // runs)) for r in range(runs)]
-            s, (lo, hi) = float(np.exp(np.log(per_run).mean())), run_interval(per_run, level)
+            s, (lo, hi) = float(np.exp(np.log(per_run[name]).mean())), run_interval(per_run[name], level)
         else:  # one run: the ratio over all blocks, and a paired bootstrap over its groups of blocks (the same groups for every model)
             s = _p50_ratio(times, baseline, name, range(nb))
             ratio = lambda idx: _p50_ratio(times, baseline, name, [b for i in idx for b in range(i * group, min((i + 1) * group, nb))])
@@ -263,23 +270,38 @@ def rerun_interval(s:float, # a speed-up
 # %% ../nbs/03_benchmark.ipynb #abe32e95
 def run_interval(ratios, # one speed-up per separate run (2 or more)
                  level:float=0.95, # confidence level
+                 predict:bool=False, # the range one more run's speed-up lands in (a prediction interval), not the interval of their mean
                 ) -> tuple[float, float]:
-    "Interval of a speed-up from the speed-ups of separate runs: Student's t on the log scale."
+    "Interval of a speed-up from the speed-ups of separate runs (Student's t on the log scale): of their geometric mean, or with `predict`, of one more run."
     # a bootstrap over 3 or 4 runs has too few distinct resamples and comes out too narrow; t is exact for normal log-ratios, and wide with few runs, as it should be
     from scipy.stats import t
     z = np.log(np.asarray(ratios, dtype=float))
     if len(z) < 2: raise ValueError(f"run_interval needs the speed-ups of 2 or more runs, got {len(z)}.")
-    half = t.ppf((1 + level) / 2, len(z) - 1) * z.std(ddof=1) / len(z)**0.5
+    half = t.ppf((1 + level) / 2, len(z) - 1) * z.std(ddof=1) * ((1 + 1 / len(z)) if predict else 1 / len(z))**0.5
     return float(np.exp(z.mean() - half)), float(np.exp(z.mean() + half))
 
+# %% ../nbs/03_benchmark.ipynb #45efb8de
+def cpu_ticks() -> tuple[int, int]|None:
+    "This machine's CPU time so far, as (stolen, total) clock ticks from `/proc/stat`; None off Linux."
+    try: f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError): return None
+    return (f[7] if len(f) == 8 else 0), sum(f)  # user nice system idle iowait irq softirq steal (guest time is inside user)
+
+def steal_share(start, # `cpu_ticks()` before
+                end, # `cpu_ticks()` after
+               ) -> float|None:
+    "Share of the CPU time between two `cpu_ticks()` that the hypervisor gave to other guests."
+    if start is None or end is None or end[1] <= start[1]: return None
+    return (end[0] - start[0]) / (end[1] - start[1])
+
 # %% ../nbs/03_benchmark.ipynb #402362b2
-def _time_models(pipelines:dict, queries:list[str], rounds:int, block:int, block_warmup:int, batch_size:int) -> tuple[dict, dict]:
-    "Latency blocks (`interleaved_times`) and throughput rounds of `pipelines`, interleaved, in this process."
-    ts = interleaved_times(pipelines, queries, rounds=rounds, block=block, block_warmup=block_warmup)
+def _time_models(pipelines:dict, queries:list[str], rounds:int, block:int, block_warmup:int, batch_size:int) -> tuple[dict, dict, float|None]:
+    "Latency blocks (`interleaved_times`) and throughput rounds of `pipelines`, interleaved, in this process, and the share of CPU time stolen meanwhile."
+    t0 = cpu_ticks(); ts = interleaved_times(pipelines, queries, rounds=rounds, block=block, block_warmup=block_warmup)
     qps, names = {n: [] for n in pipelines}, list(pipelines)
     for r in range(rounds if batch_size else 0):  # throughput too, in alternating order
         for n in (names if r % 2 == 0 else names[::-1]): qps[n].append(queries_per_second(pipelines[n], queries, batch_size))
-    return ts, qps
+    return ts, qps, steal_share(t0, cpu_ticks())
 
 # %% ../nbs/03_benchmark.ipynb #133458c9
 def compare_child():
@@ -287,13 +309,13 @@ def compare_child():
     from compressbook.core import load_object
     out = os.fdopen(os.dup(1), "w"); os.dup2(2, 1)  # whatever the models print goes to stderr; stdout carries the result alone
     spec = json.loads(sys.stdin.read()); loader = load_object(spec.pop("loader"))
-    ts, qps = _time_models({n: loader(p) for n, p in spec.pop("models").items()}, **spec)
-    out.write(json.dumps({"times": {n: [a.tolist() for a in v] for n, v in ts.items()}, "qps": qps})); out.close()
+    ts, qps, steal = _time_models({n: loader(p) for n, p in spec.pop("models").items()}, **spec)
+    out.write(json.dumps({"times": {n: [a.tolist() for a in v] for n, v in ts.items()}, "qps": qps, "steal": steal})); out.close()
 
-def _time_in_processes(models:dict, loader:str, processes:int, pause:float=0, **kwargs) -> tuple[dict, dict]:
-    "The timing of `compare_models` in `processes` fresh processes, one after another (`pause` seconds apart), each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order."
+def _time_in_processes(models:dict, loader:str, processes:int, pause:float=0, **kwargs) -> tuple[dict, dict, list]:
+    "The timing of `compare_models` in `processes` fresh processes, one after another (`pause` seconds apart), each loading `models` (name -> path) with `loader`: all their blocks and rounds, in order, and each one's stolen share of CPU time."
     from tqdm.auto import tqdm
-    ts, qps = {n: [] for n in models}, {n: [] for n in models}
+    ts, qps, steal = {n: [] for n in models}, {n: [] for n in models}, []
     spec = json.dumps(dict(loader=loader, models={n: str(p) for n, p in models.items()}, **kwargs))
     limit = 300 + 0.5 * len(kwargs["queries"]) * kwargs["rounds"] * len(models)  # generous (0.5 s a query): a child that hangs fails instead of holding the caller forever
     cmd, env = [sys.executable, "-c", "from compressbook.benchmark import compare_child; compare_child()"], os.environ | {"TQDM_DISABLE": "1"}  # no bars: nobody sees the child's
@@ -305,7 +327,8 @@ def _time_in_processes(models:dict, loader:str, processes:int, pause:float=0, **
         except json.JSONDecodeError: got = None
         if got is None: raise RuntimeError(f"Timing process {i + 1} of {processes} failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         for n in models: ts[n] += [np.array(a) for a in got["times"][n]]; qps[n] += got["qps"][n]
-    return ts, qps
+        steal.append(got.get("steal"))
+    return ts, qps, steal
 
 # %% ../nbs/03_benchmark.ipynb #298d1fa9
 def compare_models(models:dict, # name -> pipeline (one query per call; a list of texts, and `batch_size=` where it takes it, for throughput); with `processes`: name -> saved model
@@ -329,10 +352,13 @@ def compare_models(models:dict, # name -> pipeline (one query per call; a list o
         raise ValueError("With processes, models must map names (str) to saved models' paths, which each process loads with `loader`; pass pipelines with processes=0.")
     if rounds < (1 if processes else 2): raise ValueError(f"compare_models needs 2 or more rounds in one process (the interval resamples them), 1 or more with processes; got {rounds}.")
     kw = dict(queries=queries, rounds=rounds, block=block, block_warmup=min(block_warmup, max(0, min(block, len(queries)) - 1)), batch_size=batch_size)  # a few queries: fewer untimed calls, not none timed
-    ts, qps = _time_in_processes(models, loader, processes, pause, **kw) if processes else _time_models(models, **kw)
-    out = {}
+    ts, qps, steal = _time_in_processes(models, loader, processes, pause, **kw) if processes else _time_models(models, **kw)
+    steal = [x for x in (steal if processes else [steal]) if x is not None]
+    runs, out = run_speedups(ts, baseline, processes) if processes else {}, {}
     for n, (s, lo, hi) in speedup_intervals(ts, baseline, group=len(range(0, len(queries), block)), runs=max(processes, 1), **kwargs).items():
-        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=rerun_interval(s, lo, hi), cmp_blocks=len(ts[n]), cmp_processes=processes)
+        rerun = run_interval(runs[n], kwargs.get("level", 0.95), predict=True) if processes else rerun_interval(s, lo, hi)  # several runs: where one more lands
+        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=[min(rerun[0], s), max(rerun[1], s)], cmp_blocks=len(ts[n]), cmp_processes=processes,
+                                                                                        cmp_steal=float(np.mean(steal)) if steal else None) | ({"speedup_runs": runs[n]} if processes else {})
         if qps[n]: out[n] |= dict(cmp_qps=float(np.median(qps[n])), qps_ratio=float(np.median(np.array(qps[n]) / np.array(qps[baseline]))))
     return out
 

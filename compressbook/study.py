@@ -369,9 +369,11 @@ def _cell(c:str, r:dict) -> str:
 def speedup_cell(r:dict, # a results row
                  base:dict, # the baseline's row
                 ) -> str:
-    "`r`'s speed-up over `base`: from their interleaved comparison, with its 95% interval; else from the one-after-another timings, only when both were measured on one machine."
+    "`r`'s speed-up over `base`: from their interleaved comparison, with its 95% interval and where a rerun should land; else from the one-after-another timings, only when both were measured on one machine."
     from compressbook.benchmark import machine_label
-    if "speedup" in r and r.get("cmp_date") == base.get("cmp_date") and base.get("speedup") == 1.0: return f"{r['speedup']:.1f}x [{r['speedup_ci'][0]:.1f}, {r['speedup_ci'][1]:.1f}]"
+    if "speedup" in r and r.get("cmp_date") == base.get("cmp_date") and base.get("speedup") == 1.0:
+        rerun = f"; rerun {r['speedup_rerun'][0]:.1f} to {r['speedup_rerun'][1]:.1f}" if r.get("speedup_rerun") and r is not base else ""
+        return f"{r['speedup']:.1f}x [{r['speedup_ci'][0]:.1f}, {r['speedup_ci'][1]:.1f}]{rerun}"
     if machine_label(r) != machine_label(base): return "n/a (other machine)"
     return f"{base['time_p50_ms'] / r['time_p50_ms']:.1f}x"
 
@@ -450,15 +452,16 @@ def _edge_section(e:dict|None) -> list[str]:
 
 def _interval_note(cmp:dict|None) -> str:
     "How the report's speed-up intervals were made, in words."
+    steal = f"; the host took {100 * cmp['steal']:.1f}% of the CPU time meanwhile (steal)" if cmp and cmp.get("steal") is not None else ""
     if cmp and cmp.get("processes"): return (f"from the spread of {cmp['processes']} runs in fresh processes, one after another" + (f" and {cmp['pause']:g} s apart" if cmp.get("pause") else "")
-                                                  + f", {cmp['rounds']} rounds each (Student's t on the log scale)")
-    return "from a bootstrap over the comparison's rounds, in one process"
+                                                  + f", {cmp['rounds']} rounds each (Student's t on the log scale), and the range where the speed-up of a rerun should land, "
+                                                  "that of one more run (on a shared machine a later comparison meets the host in another state, and moves as far as single runs do)" + steal)
+    return "from a bootstrap over the comparison's rounds, in one process, and the range where a rerun should land (that interval widened by √2)" + steal
 
 def write_report(out:str|Path, # the study folder (with `results.json` and `study.json`)
                 ) -> Path:
     "Write `report.md`, `report.html` and `pareto.png` from the study's results; return the Markdown report's path."
-    import matplotlib; matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # no `matplotlib.use("Agg")`: it would switch a notebook that calls this away from inline figures; headless, matplotlib picks Agg itself
     from markdown_it import MarkdownIt
     from compressbook.benchmark import plot_metrics
     out = Path(out)
@@ -628,7 +631,8 @@ def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
     res = check_results(out/"results.json")
     block = 25 if cfg.preset == "quick" else 50
     queries = list(ds["test"].shuffle(seed=cfg.seed).select(range(min(4 * block, len(ds["test"]))))["text"])
-    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause if cfg.compare_processes else 0)
+    how = dict(models={n: r["artifact"] for n, r in res.items()}, queries=len(queries), rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause if cfg.compare_processes else 0,
+               rerun="one more run")  # how `speedup_rerun` is made: comparisons made before it was are made again
     done = state.get("comparison") or {}
     if {k: done.get(k, 0 if k in ("processes", "pause") else None) for k in how} == how and all(r.get("cmp_date") == done.get("date") for r in res.values()): return  # compared this way already
     t0 = time.perf_counter()
@@ -637,7 +641,7 @@ def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
     cmp = compare_models(models, queries, baseline="Teacher", rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause, loader="compressbook.study:artifact_pipeline", seed=cfg.seed)
     stamp, machine = datetime.now(timezone.utc).isoformat(timespec="seconds"), machine_label({f"env_{k}": v for k, v in cpu_info().items()})
     save_results({n: res[n] | c | dict(cmp_date=stamp, cmp_machine=machine) for n, c in cmp.items()}, out/"results.json")
-    state["comparison"] = how | dict(date=stamp, machine=machine, seconds=round(time.perf_counter() - t0, 1))
+    state["comparison"] = how | dict(date=stamp, machine=machine, seconds=round(time.perf_counter() - t0, 1), steal=next(iter(cmp.values())).get("cmp_steal"))
 
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
               out:str|Path="compressbook-study", # the study's folder: artifacts, results.json, report
