@@ -264,8 +264,8 @@ def rerun_interval(s:float, # a speed-up
                    lo:float, # its interval, from `speedup_intervals`
                    hi:float,
                   ) -> list[float]:
-    "Where a rerun's speed-up should land: the interval around `s`, widened by sqrt(2) on the log scale (both runs carry their own noise)."
-    return [s * (lo / s) ** 2**0.5, s * (hi / s) ** 2**0.5]
+    "Where a rerun's speed-up should land: the interval around `s`, widened by sqrt(2) on the log scale (both runs carry their own noise), and holding `s`."
+    return [min(s, s * (lo / s) ** 2**0.5), max(s, s * (hi / s) ** 2**0.5)]  # a bootstrap interval need not hold its own estimate
 
 # %% ../nbs/03_benchmark.ipynb #abe32e95
 def run_interval(ratios, # one speed-up per separate run (2 or more)
@@ -295,13 +295,13 @@ def steal_share(start, # `cpu_ticks()` before
     return (end[0] - start[0]) / (end[1] - start[1])
 
 # %% ../nbs/03_benchmark.ipynb #402362b2
-def _time_models(pipelines:dict, queries:list[str], rounds:int, block:int, block_warmup:int, batch_size:int) -> tuple[dict, dict, float|None]:
-    "Latency blocks (`interleaved_times`) and throughput rounds of `pipelines`, interleaved, in this process, and the share of CPU time stolen meanwhile."
+def _time_models(pipelines:dict, queries:list[str], rounds:int, block:int, block_warmup:int, batch_size:int) -> tuple[dict, dict, list]:
+    "Latency blocks (`interleaved_times`) and throughput rounds of `pipelines`, interleaved, in this process, and the share of CPU time stolen meanwhile (a list of one, as `_time_in_processes` gives one per process)."
     t0 = cpu_ticks(); ts = interleaved_times(pipelines, queries, rounds=rounds, block=block, block_warmup=block_warmup)
     qps, names = {n: [] for n in pipelines}, list(pipelines)
     for r in range(rounds if batch_size else 0):  # throughput too, in alternating order
         for n in (names if r % 2 == 0 else names[::-1]): qps[n].append(queries_per_second(pipelines[n], queries, batch_size))
-    return ts, qps, steal_share(t0, cpu_ticks())
+    return ts, qps, [steal_share(t0, cpu_ticks())]
 
 # %% ../nbs/03_benchmark.ipynb #133458c9
 def compare_child():
@@ -327,7 +327,7 @@ def _time_in_processes(models:dict, loader:str, processes:int, pause:float=0, **
         except json.JSONDecodeError: got = None
         if got is None: raise RuntimeError(f"Timing process {i + 1} of {processes} failed (exit {r.returncode}):\n{r.stderr[-2000:]}")
         for n in models: ts[n] += [np.array(a) for a in got["times"][n]]; qps[n] += got["qps"][n]
-        steal.append(got.get("steal"))
+        steal += got.get("steal") or [None]
     return ts, qps, steal
 
 # %% ../nbs/03_benchmark.ipynb #298d1fa9
@@ -353,11 +353,11 @@ def compare_models(models:dict, # name -> pipeline (one query per call; a list o
     if rounds < (1 if processes else 2): raise ValueError(f"compare_models needs 2 or more rounds in one process (the interval resamples them), 1 or more with processes; got {rounds}.")
     kw = dict(queries=queries, rounds=rounds, block=block, block_warmup=min(block_warmup, max(0, min(block, len(queries)) - 1)), batch_size=batch_size)  # a few queries: fewer untimed calls, not none timed
     ts, qps, steal = _time_in_processes(models, loader, processes, pause, **kw) if processes else _time_models(models, **kw)
-    steal = [x for x in (steal if processes else [steal]) if x is not None]
+    steal = [x for x in steal if x is not None]
     runs, out = run_speedups(ts, baseline, processes) if processes else {}, {}
     for n, (s, lo, hi) in speedup_intervals(ts, baseline, group=len(range(0, len(queries), block)), runs=max(processes, 1), **kwargs).items():
         rerun = run_interval(runs[n], kwargs.get("level", 0.95), predict=True) if processes else rerun_interval(s, lo, hi)  # several runs: where one more lands
-        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=[min(rerun[0], s), max(rerun[1], s)], cmp_blocks=len(ts[n]), cmp_processes=processes,
+        out[n] = {f"cmp_{k}": v for k, v in latency_stats(np.concatenate(ts[n])).items()} | dict(speedup=s, speedup_ci=[lo, hi], speedup_rerun=list(rerun), cmp_blocks=len(ts[n]), cmp_processes=processes,
                                                                                         cmp_steal=float(np.mean(steal)) if steal else None) | ({"speedup_runs": runs[n]} if processes else {})
         if qps[n]: out[n] |= dict(cmp_qps=float(np.median(qps[n])), qps_ratio=float(np.median(np.array(qps[n]) / np.array(qps[baseline]))))
     return out
