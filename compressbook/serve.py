@@ -37,7 +37,13 @@ def _read_config(f:Path, what:str) -> dict:
     if not f.is_file(): raise FileNotFoundError(f"{f.parent} has no {f.name} ({what}): package a folder that export_onnx, optimize_onnx or quantize_onnx wrote.")
     return json.loads(f.read_text())
 
-def serving_spec(folder:str|Path, # an ONNX folder the library made
+def _is_static(folder:Path) -> bool:
+    "Whether `folder` holds a static student (see `save_static`) rather than an ONNX graph."
+    from compressbook.static import STATIC_FORMAT
+    f = folder/"config.json"
+    return f.is_file() and json.loads(f.read_text()).get("model_type") == STATIC_FORMAT
+
+def serving_spec(folder:str|Path, # an ONNX folder the library made, or a static student's
                 ) -> dict:
     "What serving needs from an export's config files: labels in id order, the maximum length, the padding token."
     folder = Path(folder)
@@ -47,25 +53,27 @@ def serving_spec(folder:str|Path, # an ONNX folder the library made
     return dict(labels=[id2label[i] for i in range(len(id2label))], max_length=min(lengths) if lengths else None, pad_token=tcfg.get("pad_token") or "[PAD]")
 
 # %% ../nbs/08_serve.ipynb #21b731a0
-def package(source:str|Path, # an ONNX folder the library made (or its .onnx file)
+def package(source:str|Path, # an ONNX folder the library made (or its .onnx file), or a static student's folder (`save_static`)
             out:str|Path, # the serving folder to write (replaced atomically)
             row:dict|None=None, # the model's benchmark row, recorded in the manifest
             name:str|None=None, # the model's name (default: the source folder's)
            ) -> Path:
-    "Write a self-contained, relocatable serving folder for the model in `source`: ONNX file(s), tokenizer.json, labels.json, manifest.json."
+    "Write a self-contained, relocatable serving folder for the model in `source`: ONNX file(s) (or a static student's weights and config), tokenizer.json, labels.json, manifest.json."
     source = Path(source); folder = source.parent if source.suffix == ".onnx" else source
     if (folder/"manifest.json").exists(): raise ValueError(f"{folder} is already a serving folder: copy it, or package the ONNX folder it came from.")
-    graph = source if source.suffix == ".onnx" else folder/"model.onnx"
-    if not graph.is_file(): raise FileNotFoundError(f"No ONNX model at {graph}: package a folder that export_onnx (or optimize_onnx, quantize_onnx) wrote.")
+    static = _is_static(folder)
+    graph = folder/"model.safetensors" if static else source if source.suffix == ".onnx" else folder/"model.onnx"
+    if not graph.is_file(): raise FileNotFoundError(f"No {'weights' if static else 'ONNX model'} at {graph}: package a folder that export_onnx (or optimize_onnx, quantize_onnx, save_static) wrote.")
     if not (folder/"tokenizer.json").is_file(): raise FileNotFoundError(f"No tokenizer.json in {folder}: a serving folder needs the fast tokenizer's file (tokenizer.save_pretrained writes it).")
     spec = serving_spec(folder); labels = spec.pop("labels")
     def write(tmp:Path):
-        shutil.copy2(graph, tmp/"model.onnx")
+        if static: shutil.copy2(graph, tmp/graph.name); shutil.copy2(folder/"config.json", tmp/"config.json")  # weights, and the config that reads them
+        else: shutil.copy2(graph, tmp/"model.onnx")
         if (data := graph.with_name(graph.name + ".data")).exists(): shutil.copy2(data, tmp/data.name)  # the graph names it
         shutil.copy2(folder/"tokenizer.json", tmp/"tokenizer.json")
         (tmp/"labels.json").write_text(json.dumps(labels, indent=1))
         files = {p.name: dict(bytes=p.stat().st_size, sha256=file_sha256(p)) for p in sorted(tmp.iterdir())}
-        m = dict(format=FORMAT, format_version=FORMAT_VERSION, name=name or folder.name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        m = dict(format=FORMAT, format_version=FORMAT_VERSION, kind="static" if static else "onnx", name=name or folder.name, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  **spec, files=files, benchmark=row, versions=library_versions(("compressbook", "onnxruntime", "onnx", "tokenizers", "torch", "transformers")))
         (tmp/"manifest.json").write_text(json.dumps(m, indent=1, default=str))
     return atomic_dir(out, write)
@@ -132,7 +140,11 @@ def load(cls:Classifier, folder:str|Path, # a serving folder (see `package`)
         ) -> Classifier:
     "The classifier in the serving folder `folder`, after checking the folder against its manifest."
     folder = Path(folder); m = read_manifest(folder, verify)
-    return cls(_session(folder/"model.onnx", threads), _tokenizer(folder/"tokenizer.json", m), json.loads((folder/"labels.json").read_text()), m)
+    if m.get("kind") == "static":  # numpy only (see the static students chapter)
+        from compressbook.static import static_session
+        session = static_session(folder)
+    else: session = _session(folder/"model.onnx", threads)
+    return cls(session, _tokenizer(folder/"tokenizer.json", m), json.loads((folder/"labels.json").read_text()), m)
 
 # %% ../nbs/08_serve.ipynb #a2eb9409
 @patch

@@ -22,7 +22,7 @@ __all__ = ['STEPS', 'PRESETS', 'StudyConfig', 'preset', 'scaled_epochs', 'study_
            'run_study', 'study_cli']
 
 # %% ../nbs/09_study.ipynb #f735947e
-STEPS = ("teacher", "distil", "quantize", "onnx", "prune", "edge")  # in the order they run
+STEPS = ("teacher", "distil", "quantize", "onnx", "prune", "edge", "static")  # in the order they run
 
 @dataclass
 class StudyConfig:
@@ -55,6 +55,7 @@ class StudyConfig:
     prune_epochs:float = 3 # recovery epochs after structured pruning
     edge_words:tuple = (0, 2000, 5000, 8000, 10000) # edge step: how many of the most frequent English words' tokens it may keep beside the training queries' (`vocab_keep`), one candidate each
     edge_shrink:float = 12 # edge step: the candidates that count are at least this many times smaller than the teacher
+    static_params:dict = field(default_factory=dict) # static step: `StaticConfig` settings over its defaults (see the static students chapter)
     epochs_at:int|None = None # training examples the student and pruning epochs are meant for: other data get as many optimizer steps (1 to 15 epochs); None: as given
     n_runs:int = 100 # timed runs of the latency query per model
     compare_processes:int = 8 # fresh processes, one after another, that time all the models together at the end (`compare_models`); 0: the study's own process
@@ -100,6 +101,9 @@ class StudyConfig:
         if self.prune_heads < 1 or self.prune_neurons < 1: raise ValueError("prune_heads and prune_neurons must be >= 1.")
         if self.epochs_at is not None and self.epochs_at < 1: raise ValueError(f"epochs_at is a number of training examples (or None), got {self.epochs_at}.")
         self.search_lr = tuple(self.search_lr)
+        from compressbook.static import StaticConfig
+        try: StaticConfig(**self.static_params)
+        except TypeError as e: raise ValueError(f"static_params holds a setting StaticConfig does not have ({e}); see `StaticConfig`.") from None
     @property
     def key(self) -> dict:
         "The settings that decide the study's artifacts (all but the steps and the benchmark's run count)."
@@ -111,7 +115,7 @@ PRESETS = {
     # a few labels: the recipe's learning rate, a little higher, and its epochs
     "quick": dict(max_labels=20, train_per_label=40, eval_per_label=20, teacher_epochs=4, teacher_lr=3e-4, search_trials=6, search_epochs=(2, 2),
                   search_lr=(2e-4, 1e-3), student_epochs=5, distil_params=dict(epochs=5, alpha=0.646, temperature=9.31, lr=5e-4), prune_epochs=2, n_runs=50,
-                  compare_processes=3, compare_rounds=2, compare_pause=0, edge_words=(0, 2000)),
+                  compare_processes=3, compare_rounds=2, compare_pause=0, edge_words=(0, 2000), static_params=dict(pca_dims=64, epochs=6)),
     # the distillation chapter's search (6 trials: its best settings first, 1 at random, 4 guided by TPE) in 3-epoch trials
     # (from 2-epoch trials the search took alpha 0.02, soft targets almost alone, and its retrained student fell a point short on validation)
     # the best is retrained for 6 epochs; on data of another size than CLINC150 plus's 15,250 training queries, the students and the pruned
@@ -303,6 +307,13 @@ def _prune(cfg:StudyConfig, model_dir:str, teacher:str, ds, out:Path, oos_weight
     return prune(pcfg, model_dir, teacher, out/"pruned", retrain=stale, data_path=ds)
 
 # %% ../nbs/09_study.ipynb #6184a9c4
+def _static(cfg:StudyConfig, teacher:str, ds, out:Path) -> str:
+    "The static student of `teacher` (`static_student` with `cfg.static_params`), its `oos` bias calibrated like every model's."
+    from compressbook.static import StaticConfig, static_student, load_static
+    params = cfg.static_params | ({"source": "teacher"} if cfg.teacher and "source" not in cfg.static_params else {})  # a given teacher's backbone is unknown
+    folder = static_student(StaticConfig(**params), teacher, ds, out/"static", backbone=cfg.backbone)
+    return _calibrated(cfg, folder, ds, out/"static-calibrated", load_static)
+
 def _edge(cfg:StudyConfig, model_dir:str, ds, out:Path, texts:list[str], max_mb:float|None) -> tuple[Path, dict]:
     "Of the int8 ONNX models of `model_dir` with a mapped vocabulary (one per `cfg.edge_words`), the best on validation of those within `max_mb` (else the smallest); its folder and the choice."
     from compressbook.models import load_tokenizer
@@ -496,12 +507,13 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
     return out/"report.md"
 
 # %% ../nbs/09_study.ipynb #27033d2f
-def serving_winner(res:dict, # study results, `{model: row}`; servable rows have an ONNX folder as `artifact`
+def serving_winner(res:dict, # study results, `{model: row}`; servable rows have an ONNX folder (or a static student's) as `artifact`
                    bar:float=0.01, # largest accuracy drop from `baseline`
                    baseline:str="Teacher", # the row whose accuracy sets the bar
                   ) -> dict|None:
     "The model to serve: the fastest servable one within `bar` of `baseline`'s accuracy (on validation where rows have it), else the most accurate servable one."
-    servable = {n: r for n, r in res.items() if r.get("artifact") and (Path(r["artifact"])/"model.onnx").is_file()}
+    from compressbook.serve import _is_static
+    servable = {n: r for n, r in res.items() if r.get("artifact") and ((Path(r["artifact"])/"model.onnx").is_file() or _is_static(Path(r["artifact"])))}
     if not servable: return None
     split = "validation" if all("validation" in r for r in (*servable.values(), res.get(baseline, {}))) else "test"
     acc = lambda r: validation_score(r) if split == "validation" else r["accuracy"]  # the choice is made on validation, never on test
@@ -614,9 +626,13 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     return r
 
 def artifact_pipeline(artifact:str|Path):
-    "A pipeline for a study model's folder: ONNX Runtime's for an ONNX folder, the quantized model's for a `quantize` folder, else `transformers` (pruned or not)."
+    "A pipeline for a study model's folder: ONNX Runtime's for an ONNX folder, the quantized model's for a `quantize` folder, `load_static`'s for a static student, else `transformers` (pruned or not)."
     from compressbook.pruning import pruned_pipeline
+    from compressbook.serve import _is_static
     artifact = Path(artifact)
+    if _is_static(artifact):
+        from compressbook.static import load_static
+        return load_static(artifact)
     if (artifact/"model.onnx").is_file():
         from compressbook.ort import OnnxPipeline
         return OnnxPipeline(artifact)
@@ -672,6 +688,7 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
     from compressbook.models import train_teacher, teacher_info, search_teacher
     from compressbook.pruning import pruned_pipeline
     from compressbook.ort import OnnxPipeline
+    from compressbook.static import load_static
     check_results(out/"results.json")  # a broken results file stops the study before any work
     ds = study_data(cfg)
     if cfg.teacher: teacher_dir, ds = _check_teacher(cfg.teacher, ds)
@@ -735,6 +752,10 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
                 final, state["edge"] = _edge(cfg, src, ds, out/"edge", texts, t["size_mb"] / cfg.edge_shrink if "size_mb" in t else None)
                 bench(f"{who} edge ({'pruned, ' if 'prune' in state['steps'] else ''}mapped vocabulary, ONNX Runtime int8)", OnnxPipeline(final), final, ds, cfg, out, onnx=True, base=src)
                 done(step, final, t0)
+            elif step == "static":
+                static = _static(cfg, teacher, ds, out)
+                bench("Static student (model2vec table, int8)", load_static(static), static, ds, cfg, out)
+                done(step, static, t0)
         if "Teacher" in (res := check_results(out/"results.json")) and len(res) > 1:  # the speed-ups: all models timed together, interleaved
             prog.start("compare"); _compare(cfg, out, ds, pipes, state)
         prog.close()
@@ -749,7 +770,7 @@ def _run(cfg:StudyConfig, out:Path, bars:bool) -> Path:
 @call_parse
 def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) or 'full' (the book's study, under an hour on 2 cores)
               out:str="compressbook-study", # the study's folder: models, results.json, pareto.png, report.md/.html; rerun to resume
-              steps:str=None, # comma-separated steps to run, from teacher,distil,quantize,onnx,prune,edge (default: all)
+              steps:str=None, # comma-separated steps to run, from teacher,distil,quantize,onnx,prune,edge,static (default: all)
               data:str=None, # your own CSV/TSV/JSON/JSONL text-classification file (default: CLINC150)
               text_col:str=None, # text column of --data (default: text)
               label_col:str=None, # label column of --data (default: label)
@@ -771,7 +792,7 @@ def study_cli(preset:str="quick", # 'quick' (a few minutes, a part of the data) 
               compare_pause:float=None, # seconds between those processes (default: the preset's; 0 on a quiet, dedicated machine)
               no_calibrate:store_true=False, # leave every model's out-of-scope threshold as trained (default: calibrated on validation)
              ):
-    "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning, edge), benchmark every model and write a report."
+    "Run the compression study (teacher, distillation, quantization, ONNX Runtime, pruning, edge, static student), benchmark every model and write a report."
     given = {k: v for k, v in dict(steps=steps, data=data, text_col=text_col, label_col=label_col, data_dir=data_dir, backbone=backbone,
              teacher=teacher, student=student, search_trials=search_trials, teacher_epochs=teacher_epochs, teacher_lr=teacher_lr, teacher_lrs=teacher_lrs, max_labels=max_labels,
              prune_heads=prune_heads, prune_neurons=prune_neurons, edge_words=edge_words, edge_shrink=edge_shrink, n_runs=n_runs, compare_processes=compare_processes, compare_pause=compare_pause).items() if v is not None}
