@@ -157,12 +157,12 @@ def _static_module(table:np.ndarray, n_labels:int, cfg:StaticConfig):
 def _validation_score(z:np.ndarray, y:np.ndarray, oos:int|None, share:float|None) -> float:
     "Accuracy on validation; where there is `oos`, at the test split's `share` of it with the best `oos` bias (as the study calibrates)."
     from compressbook.models import oos_bias
-    if oos is None or not share: return float((z.argmax(1) == y).mean())
+    if oos is None or not 0 < (share or 0) < 1: return float((z.argmax(1) == y).mean())
     return oos_bias(z, y, oos, share)[1]
 
 def train_static(cfg:StaticConfig, # how to train
                  table:np.ndarray, # (vocab, width) starting rows, from `static_table`
-                 train:dict, # `bags`, `labels`, `teacher_logits` of the training queries
+                 train:dict, # `bags`, `labels` and (for `alpha < 1`) `teacher_logits` of the training queries
                  valid:dict, # `bags` and `labels` of the validation queries
                  n_labels:int, # classes
                  oos:int|None=None, # class id of `oos`, if the data has it
@@ -178,7 +178,8 @@ def train_static(cfg:StaticConfig, # how to train
     n, bs = len(train["bags"]), cfg.batch_size
     steps = cfg.epochs * -(-n // bs)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s / steps)
-    y, z = torch.as_tensor(np.asarray(train["labels"])), torch.as_tensor(np.asarray(train["teacher_logits"], dtype=np.float32))
+    y = torch.as_tensor(np.asarray(train["labels"]))
+    z = torch.as_tensor(np.asarray(train["teacher_logits"], dtype=np.float32)) if cfg.alpha < 1 else None  # alpha = 1: cross-entropy alone
     weight = torch.ones(n_labels)
     if oos is not None: weight[oos] = cfg.oos_weight
     best, history = None, []
@@ -186,7 +187,7 @@ def train_static(cfg:StaticConfig, # how to train
         model.train(); perm, total = rng.permutation(n), 0.0
         for i in range(0, n, bs):
             j = perm[i:i+bs]
-            loss = distillation_loss(model([train["bags"][k] for k in j]), z[j], y[j], cfg.alpha, cfg.temperature, weight)
+            loss = distillation_loss(model([train["bags"][k] for k in j]), None if z is None else z[j], y[j], cfg.alpha, cfg.temperature, weight)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step(); total += loss.item() * len(j)
         model.eval()
         with torch.no_grad(): zv = model(valid["bags"]).numpy()
@@ -270,24 +271,26 @@ def static_student(cfg:StaticConfig, # how to make and train it
     "Distil `teacher` into a static student in `out`: model2vec's table of an encoder, trained with `distillation_loss` against the teacher's logits (reused when `out` holds one made the same way)."
     from transformers import AutoModel, AutoModelForSequenceClassification
     from compressbook.data import data_fingerprint, oos_id
-    from compressbook.models import load_tokenizer, backbone_path, TEST_OOS_SHARE, DEFAULT_BACKBONE
+    from compressbook.models import load_tokenizer, backbone_path, DEFAULT_BACKBONE
+    from compressbook.study import oos_share
     from compressbook.distillation import DistillConfig, distillation_data
     from compressbook.pruning import vocab_keep
     out = Path(out)
-    made = dict(static=asdict(cfg), teacher=str(teacher), data=data_fingerprint(ds), backbone=backbone or DEFAULT_BACKBONE)
-    if (out/"config.json").is_file() and json.loads((out/"config.json").read_text()).get("made_from") == made: return out
     backbone = backbone or DEFAULT_BACKBONE
+    made = dict(static=asdict(cfg), teacher=str(teacher), data=data_fingerprint(ds), backbone=backbone)
+    if (out/"config.json").is_file() and json.loads((out/"config.json").read_text()).get("made_from") == made: return out
     model, tok = AutoModelForSequenceClassification.from_pretrained(str(teacher)).eval(), load_tokenizer(str(teacher))
     if cfg.source == "backbone" and load_tokenizer(backbone).get_vocab() != tok.get_vocab():
         raise ValueError(f"{backbone} has another vocabulary than the teacher's tokenizer, so its table cannot serve the teacher's token ids: use source='teacher'.")
     encoder = model if cfg.source == "teacher" else AutoModel.from_pretrained(backbone_path(backbone)).eval()
     table = static_table(encoder, tok, cfg.pca_dims)
-    enc = distillation_data(model, tok, DistillConfig(augment=cfg.augment, seed=cfg.seed), data_path=ds)
+    soft = cfg.alpha < 1  # the teacher's logits on the training queries: only for soft targets (noisy copies get its labels either way)
+    enc = distillation_data(model, tok, DistillConfig(augment=cfg.augment, seed=cfg.seed), data_path=ds, logits=soft)
     feat = ds["train"].features["intent"]; oos = oos_id(feat)
     special, V = tok.all_special_ids, len(tok)
-    train = dict(bags=token_bags(enc["train"]["input_ids"], special, V, cfg.bigrams), labels=enc["train"]["labels"], teacher_logits=np.asarray(enc["train"]["teacher_logits"], np.float32))
+    train = dict(bags=token_bags(enc["train"]["input_ids"], special, V, cfg.bigrams), labels=enc["train"]["labels"], teacher_logits=np.asarray(enc["train"]["teacher_logits"], np.float32) if soft else None)
     valid = dict(bags=token_bags(enc["validation"]["input_ids"], special, V, cfg.bigrams), labels=enc["validation"]["labels"])
-    share = TEST_OOS_SHARE if oos is not None else None
+    share = oos_share(ds)  # validation scored at the test split's share of `oos`, as the study calibrates
     trained = train_static(cfg, table, train, valid, feat.num_classes, oos, share)
     info = dict(made_from=made, best_epoch=trained["epoch"], validation=trained["validation"], history=trained["history"])
     return save_static(out, trained, tok, vocab_keep(tok, ds["train"]["text"], cfg.keep_words), dict(enumerate(feat.names)), cfg, info)
