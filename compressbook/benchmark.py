@@ -490,11 +490,12 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
                  current:str|None=None, # the optimisation to highlight
                  path:str|Path|None=None, # also save the figure here as PNG
                  latency_key:str="time_p50_ms", # which latency to plot
-                 labels:str="all", # which markers get a name: "all", or "frontier" (the Pareto frontier and `current`: for many rows)
+                 labels:str="all", # names beside "all" markers; or numbers on the markers and names in a key, for "key" all of them, for "frontier" the Pareto frontier's and `current`
+                 log:bool=False, # latency on a log scale: for models a hundred times apart
                 ):
     "Accuracy against latency, marker area proportional to size, Pareto frontier drawn; return the figure."
     import matplotlib.pyplot as plt
-    if labels not in ("all", "frontier"): raise ValueError(f"labels must be 'all' or 'frontier', got {labels!r}.")
+    if labels not in ("all", "key", "frontier"): raise ValueError(f"labels must be 'all', 'key' or 'frontier', got {labels!r}.")
     names = list(results)
     lat = [results[n][latency_key] for n in names]
     acc = [100 * results[n]["accuracy"] for n in names]
@@ -509,14 +510,16 @@ def plot_metrics(results:dict, # `{optim_type: metrics}`, e.g. from `load_result
             ax.annotate(f"{n}\n{sz:.0f} MB", (x, y), textcoords="offset points", xytext=(0, 12 + np.sqrt(2000*sz/size.max())/2),
                         ha="center", fontsize=8, fontweight="bold" if n == current else "normal")
     else:  # numbers on the markers, names in a key: the frontier's models are often too close for names beside them
-        keep = sorted(set(front) | {i for i, n in enumerate(names) if n == current}, key=lambda i: lat[i])
+        keep = sorted(range(len(names)) if labels == "key" else set(front) | {i for i, n in enumerate(names) if n == current}, key=lambda i: lat[i])
         for k, i in enumerate(keep, 1): ax.annotate(str(k), (lat[i], acc[i]), ha="center", va="center", fontsize=8, fontweight="bold")
         ax.text(0.98, 0.97, "\n".join(f"{k}: {names[i]} ({size[i]:.0f} MB)" for k, i in enumerate(keep, 1)), transform=ax.transAxes,
                 ha="right", va="top", fontsize=8, bbox=dict(facecolor="white", alpha=0.8, edgecolor="0.8"))
     ax.plot([lat[i] for i in front], [acc[i] for i in front], "--", c="gray", lw=1, label="Pareto frontier")
-    ax.set(xlabel=f"Latency, {latency_key.split('_')[1]} (ms)", ylabel="Accuracy (%)",
+    stat = next((k for k in latency_key.split("_") if k[:1] == "p" and k[1:].isdigit()), latency_key)  # "cmp_time_p50_ms" -> "p50"
+    ax.set(xlabel=f"Latency, {stat} (ms{', log scale' if log else ''})", ylabel="Accuracy (%)",
            title="Accuracy vs latency (marker area ∝ size on disk)")
-    ax.set_xlim(0, max(lat) * 1.25)
+    if log: ax.set_xscale("log"); ax.set_xlim(min(lat) / 1.6, max(lat) * 1.6)
+    else: ax.set_xlim(0, max(lat) * 1.25)
     lo, hi = min(acc), max(acc)
     ax.set_ylim(lo - max(2, (hi - lo) * 0.3), hi + max(2, (hi - lo) * 0.4))
     ax.grid(alpha=0.3); ax.legend(loc="lower right")

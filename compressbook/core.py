@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['COMMANDS', 'TRAINING_STACK', 'atomic_file', 'atomic_write', 'atomic_dir', 'file_lock', 'measurable', 'peak_rss',
-           'load_object', 'serving_child', 'classification_answers', 'classify_texts', 'library_versions',
+__all__ = ['COMMANDS', 'TRAINING_STACK', 'atomic_file', 'atomic_write', 'atomic_dir', 'newest_mtime', 'file_lock', 'measurable',
+           'peak_rss', 'load_object', 'serving_child', 'classification_answers', 'classify_texts', 'library_versions',
            'rounding_tolerance', 'float32_atol', 'quiet_loggers', 'progress_bars', 'show_progress', 'progress',
            'hook_trainer', 'main']
 
@@ -52,6 +52,13 @@ def atomic_dir(dest:str|Path, # the folder to create or replace
     os.replace(tmp, dest)
     shutil.rmtree(old, ignore_errors=True)
     return dest
+
+# %% ../nbs/00_core.ipynb #a7c3e2f1
+def newest_mtime(path:str|Path, # a file, or a folder (its files, not those of its subfolders)
+                ) -> float:
+    "When `path` was last written: the latest modification time (seconds since the epoch) of the file or of the folder's files; 0 if none."
+    p = Path(path)
+    return max((f.stat().st_mtime for f in (p.iterdir() if p.is_dir() else [p] if p.exists() else []) if f.is_file()), default=0.0)
 
 # %% ../nbs/00_core.ipynb #4a7a20d9
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import numpy as np
 from dataclasses import dataclass, asdict, field, replace
 from importlib.util import find_spec
 from pathlib import Path
-from .core import atomic_dir, hook_trainer, progress_bars, quiet_loggers
+from .core import atomic_dir, newest_mtime, hook_trainer, progress_bars, quiet_loggers
 from .data import load_clinc150, clinc150_subset, CLINC150_FILES, ClincMetrics, get_splits, oos_id, OOS, data_fingerprint
 
 # %% auto #0
@@ -352,10 +352,11 @@ def calibrate_oos(model_dir:str|Path, # a classifier folder with its weights in 
                   pipe=None, # the model's pipeline; default: a `transformers` pipeline on `model_dir`
                   oos_share:float=TEST_OOS_SHARE, # share of out-of-scope queries to calibrate for
                  ) -> Path:
-    "A copy of `model_dir` whose `oos` logit carries the bias `oos_bias` chooses on the validation split (reused when already made)."
+    "A copy of `model_dir` whose `oos` logit carries the bias `oos_bias` chooses on the validation split (reused when made from `model_dir` as it is now)."
     from safetensors.numpy import load_file, save_file
     model_dir, out = Path(model_dir), Path(out)
-    if (done := calibration_record(out)) and done["source"] == str(model_dir) and done["oos_share"] == oos_share: return out
+    fresh = lambda: newest_mtime(model_dir) <= newest_mtime(out/"calibration.json")  # a source written again since (retrained) is calibrated again
+    if (done := calibration_record(out)) and done["source"] == str(model_dir) and done["oos_share"] == oos_share and fresh(): return out
     feat = ds["validation"].features["intent"]
     if oos_id(feat) is None: raise ValueError(f"calibrate_oos needs an {OOS!r} label; the data's labels are {feat.names[:5]}...")
     if not (model_dir/"model.safetensors").is_file(): raise ValueError(f"{model_dir} has no model.safetensors: save the model with `save_pretrained` first.")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, asdict, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from fastcore.script import call_parse, anno_parser, store_true
-from .core import atomic_write, file_lock, progress, progress_bars, quiet_loggers
+from .core import atomic_write, newest_mtime, file_lock, progress, progress_bars, quiet_loggers
 from .data import get_splits, load_text_classification, oos_id, split_note, data_fingerprint, OOS
 from .models import DEFAULT_BACKBONE, CACHE_ENV, accuracy_at_share, backbone_path, calibration_record
 from transformers import TrainerCallback
@@ -479,7 +479,8 @@ def write_report(out:str|Path, # the study folder (with `results.json` and `stud
     res, state = check_results(out/"results.json"), json.loads((out/"study.json").read_text())
     if not res: raise ValueError(f"{out/'results.json'} holds no results yet: run the study first.")
     baseline = "Teacher" if "Teacher" in res else None
-    fig = plot_metrics(res, path=out/"pareto.png"); plt.close(fig)
+    lat = "cmp_time_p50_ms" if all("cmp_time_p50_ms" in r for r in res.values()) else "time_p50_ms"  # timed together where they were
+    fig = plot_metrics(res, path=out/"pareto.png", latency_key=lat, labels="key", log=True); plt.close(fig)
     cfg, env, steps = state["config"], state["environment"], state["steps"]
     data = cfg["data"] or "CLINC150 (plus)"
     md = [f"# compressbook study: {cfg['preset']} preset", "",
@@ -610,7 +611,8 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     from compressbook.ort import OnnxPerformanceBenchmark
     res = check_results(out/"results.json")
     old = res.get(name, {})
-    if old.get("artifact") == str(artifact) and old.get("base", base) == base: return old
+    written = newest_mtime(artifact) if Path(artifact).is_dir() else 0  # a folder written again after its row (retrained) is benchmarked again
+    if old.get("artifact") == str(artifact) and old.get("base", base) == base and written < datetime.fromisoformat(old.get("date", "1970-01-01T00:00:00+00:00")).timestamp() + 1: return old
     small = cfg.preset == "quick"
     kw = dict(n_runs=cfg.n_runs, n_sample=min(50 if small else 200, len(ds["test"])), n_throughput=64 if small else 256, seed=cfg.seed)
     row = (OnnxPerformanceBenchmark if onnx else PerformanceBenchmark)(pipe, ds["test"], name, **kw).run_benchmark()
