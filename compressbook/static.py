@@ -189,7 +189,7 @@ def train_static(cfg:StaticConfig, # how to train
     from compressbook.distillation import distillation_loss
     torch.manual_seed(cfg.seed); rng = np.random.default_rng(cfg.seed)
     full = np.concatenate([table, np.zeros((cfg.bigrams, table.shape[1]), table.dtype)])
-    # only the rows the bags use go into torch: the others get no gradient, so Adam leaves them as they are; a whole-table step is 3x slower
+    # only the rows the bags use go into torch: the others get no gradient, so Adam leaves them as they are (the whole table: the same scores, 4x slower on CLINC150)
     used = np.unique(np.concatenate([*train["bags"], *valid["bags"], np.zeros(0, np.int64)]))
     pos = np.zeros(len(full), np.int64); pos[used] = np.arange(len(used))
     tb, vb = [pos[b] for b in train["bags"]], [pos[b] for b in valid["bags"]]
