@@ -355,8 +355,8 @@ def calibrate_oos(model_dir:str|Path, # a classifier folder with its weights in 
     "A copy of `model_dir` whose `oos` logit carries the bias `oos_bias` chooses on the validation split (reused when made from `model_dir` as it is now)."
     from safetensors.numpy import load_file, save_file
     model_dir, out = Path(model_dir), Path(out)
-    fresh = lambda: newest_mtime(model_dir) <= newest_mtime(out/"calibration.json")  # a source written again since (retrained) is calibrated again
-    if (done := calibration_record(out)) and done["source"] == str(model_dir) and done["oos_share"] == oos_share and fresh(): return out
+    done = calibration_record(out)  # reused unless the source was written again since (retrained)
+    if done and done["source"] == str(model_dir) and done["oos_share"] == oos_share and newest_mtime(model_dir) <= newest_mtime(out/"calibration.json"): return out
     feat = ds["validation"].features["intent"]
     if oos_id(feat) is None: raise ValueError(f"calibrate_oos needs an {OOS!r} label; the data's labels are {feat.names[:5]}...")
     if not (model_dir/"model.safetensors").is_file(): raise ValueError(f"{model_dir} has no model.safetensors: save the model with `save_pretrained` first.")

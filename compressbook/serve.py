@@ -37,12 +37,6 @@ def _read_config(f:Path, what:str) -> dict:
     if not f.is_file(): raise FileNotFoundError(f"{f.parent} has no {f.name} ({what}): package a folder that export_onnx, optimize_onnx or quantize_onnx wrote.")
     return json.loads(f.read_text())
 
-def _is_static(folder:Path) -> bool:
-    "Whether `folder` holds a static student (see `save_static`) rather than an ONNX graph."
-    from compressbook.static import STATIC_FORMAT
-    f = folder/"config.json"
-    return f.is_file() and json.loads(f.read_text()).get("model_type") == STATIC_FORMAT
-
 def serving_spec(folder:str|Path, # an ONNX folder the library made, or a static student's
                 ) -> dict:
     "What serving needs from an export's config files: labels in id order, the maximum length, the padding token."
@@ -61,7 +55,8 @@ def package(source:str|Path, # an ONNX folder the library made (or its .onnx fil
     "Write a self-contained, relocatable serving folder for the model in `source`: ONNX file(s) (or a static student's weights and config), tokenizer.json, labels.json, manifest.json."
     source = Path(source); folder = source.parent if source.suffix == ".onnx" else source
     if (folder/"manifest.json").exists(): raise ValueError(f"{folder} is already a serving folder: copy it, or package the ONNX folder it came from.")
-    static = _is_static(folder)
+    from compressbook.static import is_static
+    static = is_static(folder)
     graph = folder/"model.safetensors" if static else source if source.suffix == ".onnx" else folder/"model.onnx"
     if not graph.is_file(): raise FileNotFoundError(f"No {'weights' if static else 'ONNX model'} at {graph}: package a folder that export_onnx (or optimize_onnx, quantize_onnx, save_static) wrote.")
     if not (folder/"tokenizer.json").is_file(): raise FileNotFoundError(f"No tokenizer.json in {folder}: a serving folder needs the fast tokenizer's file (tokenizer.save_pretrained writes it).")

@@ -15,7 +15,7 @@ from .core import atomic_dir, atomic_file, measurable, progress_bars, quiet_logg
 
 # %% auto #0
 __all__ = ['STATIC_FORMAT', 'bigram_rows', 'StaticSession', 'StaticConfig', 'quiet_model2vec', 'static_table', 'token_bags',
-           'train_static', 'quantize_rows', 'compact_rows', 'save_static', 'static_session', 'load_static',
+           'train_static', 'quantize_rows', 'compact_rows', 'save_static', 'is_static', 'static_session', 'load_static',
            'static_student']
 
 # %% ../nbs/04b_static.ipynb #0c29e354
@@ -268,13 +268,17 @@ def save_static(out:str|Path, # the model folder to write (replaced atomically)
     return atomic_dir(out, write)
 
 # %% ../nbs/04b_static.ipynb #e8aee31f
+def is_static(folder:str|Path) -> bool:
+    "Whether `folder` holds a static student (`save_static`'s folder or its serving folder): its config.json's `model_type`."
+    f = Path(folder)/"config.json"
+    return f.is_file() and json.loads(f.read_text()).get("model_type") == STATIC_FORMAT
+
 def static_session(folder:str|Path) -> StaticSession:
     "The `StaticSession` of a static student's folder (or serving folder): numpy and `safetensors` only."
     from safetensors.numpy import load_file
     folder = Path(folder)
-    cfg = json.loads((folder/"config.json").read_text()) if (folder/"config.json").is_file() else {}
-    if cfg.get("model_type") != STATIC_FORMAT: raise ValueError(f"{folder} holds no static student (its config.json's model_type is {cfg.get('model_type')!r}, not {STATIC_FORMAT!r}): make one with `static_student`.")
-    return StaticSession(load_file(str(folder/"model.safetensors")), cfg)
+    if not is_static(folder): raise ValueError(f"{folder} holds no static student (no config.json with model_type {STATIC_FORMAT!r}): make one with `static_student`.")
+    return StaticSession(load_file(str(folder/"model.safetensors")), json.loads((folder/"config.json").read_text()))
 
 def load_static(folder:str|Path, # a folder `save_static` wrote
                ):

@@ -513,8 +513,8 @@ def serving_winner(res:dict, # study results, `{model: row}`; servable rows have
                    baseline:str="Teacher", # the row whose accuracy sets the bar
                   ) -> dict|None:
     "The model to serve: the fastest servable one within `bar` of `baseline`'s accuracy (on validation where rows have it), else the most accurate servable one."
-    from compressbook.serve import _is_static
-    servable = {n: r for n, r in res.items() if r.get("artifact") and ((Path(r["artifact"])/"model.onnx").is_file() or _is_static(Path(r["artifact"])))}
+    from compressbook.static import is_static
+    servable = {n: r for n, r in res.items() if r.get("artifact") and ((Path(r["artifact"])/"model.onnx").is_file() or is_static(r["artifact"]))}
     if not servable: return None
     split = "validation" if all("validation" in r for r in (*servable.values(), res.get(baseline, {}))) else "test"
     acc = lambda r: validation_score(r) if split == "validation" else r["accuracy"]  # the choice is made on validation, never on test
@@ -611,7 +611,7 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
     from compressbook.ort import OnnxPerformanceBenchmark
     res = check_results(out/"results.json")
     old = res.get(name, {})
-    written = newest_mtime(artifact) if Path(artifact).is_dir() else 0  # a folder written again after its row (retrained) is benchmarked again
+    written = newest_mtime(artifact)  # a folder written again after its row (retrained) is benchmarked again
     if old.get("artifact") == str(artifact) and old.get("base", base) == base and written < datetime.fromisoformat(old.get("date", "1970-01-01T00:00:00+00:00")).timestamp() + 1: return old
     small = cfg.preset == "quick"
     kw = dict(n_runs=cfg.n_runs, n_sample=min(50 if small else 200, len(ds["test"])), n_throughput=64 if small else 256, seed=cfg.seed)
@@ -630,9 +630,9 @@ def _benchmark(name:str, pipe, artifact, ds, cfg:StudyConfig, out:Path, onnx:boo
 def artifact_pipeline(artifact:str|Path):
     "A pipeline for a study model's folder: ONNX Runtime's for an ONNX folder, the quantized model's for a `quantize` folder, `load_static`'s for a static student, else `transformers` (pruned or not)."
     from compressbook.pruning import pruned_pipeline
-    from compressbook.serve import _is_static
+    from compressbook.static import is_static
     artifact = Path(artifact)
-    if _is_static(artifact):
+    if is_static(artifact):
         from compressbook.static import load_static
         return load_static(artifact)
     if (artifact/"model.onnx").is_file():
