@@ -20,8 +20,8 @@ __all__ = ['BOOK_QUERY', 'TIMING_QUERY', 'WEIGHT_SUFFIXES', 'RESULTS_ENV', 'TABL
            'predict_labels', 'bootstrap_intervals', 'model_size', 'latency_stats', 'interleaved_times',
            'compare_latency', 'queries_per_second', 'run_speedups', 'speedup_intervals', 'rerun_interval',
            'run_interval', 'cpu_ticks', 'steal_share', 'compare_child', 'compare_models', 'load_text_classifier',
-           'results_path', 'load_results', 'save_results', 'results_table', 'machine_label', 'machines',
-           'mixed_machines', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
+           'results_path', 'load_results', 'save_results', 'speedup_text', 'results_table', 'machine_label', 'machines',
+           'mixed_machines', 'benchmark_models', 'pareto_frontier', 'plot_metrics', 'teacher_cli']
 
 # %% ../nbs/03_benchmark.ipynb #de3bbc21
 @functools.cache
@@ -445,14 +445,24 @@ TABLE_COLUMNS = {"accuracy": "accuracy", "in_scope_accuracy": "in-scope acc.", "
                  "sample_p50_ms": "p50, test queries (ms)", "qps_bs1": "q/s @1", "qps_bs8": "q/s @8", "qps_bs32": "q/s @32",
                  "peak_rss_mb": "peak RSS (MB)", "load_s": "load (s)"}
 
+def speedup_text(r:dict, # a results row
+                 digits:int=2, # decimals
+                ) -> str:
+    "The row's speed-up over its comparison's baseline with the 95% interval, e.g. `3.10x [2.95, 3.26]`; '' for a row not compared."
+    return "{0:.{3}f}x [{1:.{3}f}, {2:.{3}f}]".format(r["speedup"], *r["speedup_ci"], digits) if "speedup_ci" in r else ""
+
 def results_table(results:dict, # `{optim_type: metrics}`
                   columns:dict|None=None, # metric -> column title; default `TABLE_COLUMNS`
                  ):
-    "The results as a `pandas.DataFrame`, one row per optimisation."
+    "The results as a `pandas.DataFrame`, one row per optimisation; with the speed-ups of rows that were compared (`benchmark_models`)."
     import pandas as pd
     cols = columns or TABLE_COLUMNS
     df = pd.DataFrame.from_dict(results, orient="index")
-    return df[[c for c in cols if c in df]].rename(columns=cols)
+    df = df[[c for c in cols if c in df]].rename(columns=cols)
+    runs = {(r.get("cmp_date"), r.get("cmp_baseline")) for r in results.values() if "speedup_ci" in r}
+    if runs:  # each speed-up is against the baseline of its own comparison: the title says whose, or that there are several
+        df[f"speed-up over {next(iter(runs))[1]} [95% CI]" if len(runs) == 1 else "speed-up over its comparison's baseline [95% CI]"] = [speedup_text(r) for r in results.values()]
+    return df
 
 # %% ../nbs/03_benchmark.ipynb #9152fcdb
 def machine_label(row:dict) -> str:
@@ -473,6 +483,20 @@ def mixed_machines(results:dict) -> str|None:
     return (f"These rows were measured on {len(m)} machines ("
             + "; ".join(f"{k}: {', '.join(v[:3])}{', ...' if len(v) > 3 else ''}" for k, v in m.items())
             + "): compare latencies only between rows of one machine.")
+
+# %% ../nbs/03_benchmark.ipynb #8b9e60ae
+def benchmark_models(benches:dict, # name -> `PerformanceBenchmark`; the names are the rows'
+                     baseline:str|None=None, # the model the speed-ups are against (default: the first)
+                     n_queries:int=200, # real test queries timed together: the first benchmark's sample (the same for every model)
+                     **kwargs, # `compare_models`' settings: `rounds`, `block`, `batch_size`, `seed`, ...
+                    ) -> dict:
+    "Each benchmark's metrics, with latency, throughput and speed-up over `baseline` from one interleaved comparison of them all."
+    if not benches: raise ValueError("benchmark_models needs at least one PerformanceBenchmark, as {name: benchmark}.")
+    rows = {n: next(iter(b.run_benchmark().values())) for n, b in benches.items()}
+    baseline = baseline or next(iter(benches))
+    cmp = compare_models({n: b.pipeline for n, b in benches.items()}, _sample(next(iter(benches.values())), n_queries), baseline, **kwargs)
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {n: rows[n] | cmp[n] | dict(cmp_date=stamp, cmp_machine=machine_label(rows[n]), cmp_baseline=baseline) for n in benches}
 
 # %% ../nbs/03_benchmark.ipynb #4bb57e65
 def pareto_frontier(latency, # one latency per model

@@ -50,7 +50,7 @@ def export_onnx(model, # a `transformers` sequence classifier
         kw = dict(input_names=names, output_names=["logits"], opset_version=opset, dynamo=dynamo)
         if dynamo:
             b, s = torch.export.Dim("batch"), torch.export.Dim("sequence")
-            kw |= dict(dynamic_shapes={n: {0: b, 1: s} for n in names}, external_data=False)
+            kw |= dict(dynamic_shapes={n: {0: b, 1: s} for n in names}, external_data=False, verbose=False)  # no progress lines
         else: kw["dynamic_axes"] = {n: {0: "batch", 1: "sequence"} for n in names} | {"logits": {0: "batch"}}
         with torch.no_grad(), warnings.catch_warnings():
             # the tracer warns that transformers' padding checks become constants of the graph; `validate_onnx` below
@@ -59,6 +59,8 @@ def export_onnx(model, # a `transformers` sequence classifier
             # opset 17 writes advanced indexing as Gather and friends, wrong for negative indices; the model indexes its
             # position and token-type ids (never negative), and the validation would catch a wrong graph
             warnings.filterwarnings("ignore", message="Exporting aten::index operator of advanced indexing", category=UserWarning)
+            # dynamo: the inputs share one batch and one sequence dimension, as meant; the exporter notes it for every input
+            warnings.filterwarnings("ignore", message="# The axis name: .* shares the same shape constraints", category=UserWarning)
             torch.onnx.export(model, (), str(tmp/"model.onnx"), kwargs=inputs, **kw)
         tokenizer.save_pretrained(tmp); model.config.save_pretrained(tmp)
     try:

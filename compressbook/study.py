@@ -381,10 +381,10 @@ def speedup_cell(r:dict, # a results row
                  base:dict, # the baseline's row
                 ) -> str:
     "`r`'s speed-up over `base`: from their interleaved comparison, with its 95% interval and where a rerun should land; else from the one-after-another timings, only when both were measured on one machine."
-    from compressbook.benchmark import machine_label
+    from compressbook.benchmark import machine_label, speedup_text
     if "speedup" in r and r.get("cmp_date") == base.get("cmp_date") and base.get("speedup") == 1.0:
         rerun = f"; rerun {r['speedup_rerun'][0]:.1f} to {r['speedup_rerun'][1]:.1f}" if r.get("speedup_rerun") and r is not base else ""
-        return f"{r['speedup']:.1f}x [{r['speedup_ci'][0]:.1f}, {r['speedup_ci'][1]:.1f}]{rerun}"
+        return speedup_text(r, 1) + rerun
     if machine_label(r) != machine_label(base): return "n/a (other machine)"
     return f"{base['time_p50_ms'] / r['time_p50_ms']:.1f}x"
 
