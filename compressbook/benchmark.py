@@ -460,8 +460,9 @@ def results_table(results:dict, # `{optim_type: metrics}`
     df = pd.DataFrame.from_dict(results, orient="index")
     df = df[[c for c in cols if c in df]].rename(columns=cols)
     runs = {(r.get("cmp_date"), r.get("cmp_baseline")) for r in results.values() if "speedup_ci" in r}
-    if runs:  # each speed-up is against the baseline of its own comparison: the title says whose, or that there are several
-        df[f"speed-up over {next(iter(runs))[1]} [95% CI]" if len(runs) == 1 else "speed-up over its comparison's baseline [95% CI]"] = [speedup_text(r) for r in results.values()]
+    if runs:  # each speed-up is against the baseline of its own comparison: the title says whose, or that there are several (or unnamed)
+        base = next(iter(runs))[1] if len(runs) == 1 else None
+        df[f"speed-up over {base} [95% CI]" if base else "speed-up over its comparison's baseline [95% CI]"] = [speedup_text(r) for r in results.values()]
     return df
 
 # %% ../nbs/03_benchmark.ipynb #9152fcdb

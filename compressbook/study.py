@@ -658,7 +658,7 @@ def _compare(cfg:StudyConfig, out:Path, ds, pipes:dict, state:dict):
     models = {n: res[n]["artifact"] for n in order} if cfg.compare_processes else {n: pipes.get(n) or artifact_pipeline(res[n]["artifact"]) for n in order}
     cmp = compare_models(models, queries, baseline="Teacher", rounds=cfg.compare_rounds, block=block, processes=cfg.compare_processes, pause=cfg.compare_pause, loader="compressbook.study:artifact_pipeline", seed=cfg.seed)
     stamp, machine = datetime.now(timezone.utc).isoformat(timespec="seconds"), machine_label({f"env_{k}": v for k, v in cpu_info().items()})
-    save_results({n: res[n] | c | dict(cmp_date=stamp, cmp_machine=machine) for n, c in cmp.items()}, out/"results.json")
+    save_results({n: res[n] | c | dict(cmp_date=stamp, cmp_machine=machine, cmp_baseline="Teacher") for n, c in cmp.items()}, out/"results.json")
     state["comparison"] = how | dict(date=stamp, machine=machine, seconds=round(time.perf_counter() - t0, 1), steal=next(iter(cmp.values())).get("cmp_steal"))
 
 def run_study(cfg:StudyConfig, # what to run (see `preset`)
